@@ -1,0 +1,146 @@
+#include "collect/cluster_collector.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "kafka/group_offsets.hpp"
+#include "kafka/list_groups.hpp"
+#include "kafka/log_offsets.hpp"
+#include "kafka/metadata.hpp"
+
+namespace lagwatch::collect {
+namespace {
+
+kafka::ClientSettings client_settings(const config::ClusterConfig& c, const config::PollConfig& p) {
+  return {c.name, c.bootstrap_servers, c.properties, p.request_timeout};
+}
+
+void add_error(model::ClusterSnapshot& snap, model::ErrorKind kind, std::string message) {
+  snap.errors.push_back({kind, std::move(message)});
+}
+
+}  // namespace
+
+ClusterCollector::ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll)
+    : cluster_(cluster),
+      poll_(poll),
+      client_(client_settings(cluster, poll)),
+      group_filter_(cluster.groups.allow, cluster.groups.deny, "clusters." + cluster.name + ".groups"),
+      topic_filter_(cluster.topics.allow, cluster.topics.deny, "clusters." + cluster.name + ".topics") {}
+
+bool ClusterCollector::topic_selected(const std::string& topic) const {
+  if (!cluster_.topics.include_internal && topic.rfind("__", 0) == 0) return false;
+  return topic_filter_.passes(topic);
+}
+
+model::ClusterSnapshot ClusterCollector::poll() {
+  model::ClusterSnapshot snap;
+  snap.cluster = cluster_.name;
+  snap.started = model::Clock::now();
+  try {
+    auto md = kafka::fetch_metadata(client_);
+    snap.metadata_ok = true;
+    snap.brokers = std::move(md.brokers);
+    for (auto& t : md.topics) {
+      if (topic_selected(t.name)) snap.topics.push_back(std::move(t));
+    }
+  } catch (const std::exception& e) {
+    add_error(snap, model::ErrorKind::metadata, e.what());
+    snap.finished = snap.offsets_read_at = model::Clock::now();
+    return snap;
+  }
+
+  auto offsets = kafka::fetch_log_offsets(client_, snap.topics);
+  snap.offsets_read_at = model::Clock::now();
+  snap.list_offsets_requests = offsets.requests;
+  for (auto& e : offsets.errors) add_error(snap, model::ErrorKind::list_offsets, std::move(e));
+
+  collect_groups(snap);
+  snap.finished = model::Clock::now();
+  return snap;
+}
+
+void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
+  std::map<std::string, model::Group> groups;
+  // Groups named in the config are always polled: the filters select among discovered ones.
+  for (const auto& name : cluster_.groups.names) groups[name].name = name;
+
+  // One broadcast lists and describes every group. Without discovery it still describes the
+  // named groups (state, members).
+  auto listing = kafka::list_groups(client_);
+  if (listing.unsupported) {
+    snap.unsupported_apis.push_back("ListGroups");
+    snap.unsupported_apis.push_back("DescribeGroups");
+  }
+  for (auto& e : listing.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
+  // A broker that did not answer hides the groups it coordinates: keep last poll's groups
+  // rather than dropping their series for the duration of a broker restart.
+  if (!listing.errors.empty()) {
+    for (const auto& name : known_groups_) groups[name].name = name;
+  }
+  for (auto& g : listing.groups) {
+    bool named = groups.count(g.name) > 0;
+    if (!named && !(cluster_.groups.discover && group_filter_.passes(g.name))) continue;
+    auto& group = groups[g.name];
+    group.name = g.name;
+    group.state = g.state;
+    group.members = std::move(g.members);
+    group.described = true;
+  }
+
+  known_groups_.clear();
+  for (auto& [name, g] : groups) {
+    known_groups_.push_back(name);
+    snap.groups.push_back(std::move(g));
+  }
+  fetch_offsets(snap);
+}
+
+void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
+  std::vector<std::pair<std::string, int32_t>> all_partitions;
+  for (const auto& t : snap.topics) {
+    for (const auto& p : t.partitions) all_partitions.emplace_back(t.name, p.id);
+  }
+  auto request_for = [&](const std::string& group, bool named) {
+    kafka::GroupOffsetsRequest r{group, std::nullopt};
+    if (named) r.partitions = all_partitions;
+    return r;
+  };
+
+  std::vector<kafka::GroupOffsetsRequest> requests;
+  for (const auto& g : snap.groups) requests.push_back(request_for(g.name, name_partitions_));
+  auto results = kafka::fetch_group_offsets(client_, requests, poll_.group_concurrency);
+  snap.group_offsets_requests = static_cast<int>(requests.size());
+
+  // A group that answered "no commits at all" to an empty partition list is asked again
+  // with the partitions named; if that finds commits, the cluster needs them named.
+  if (!name_partitions_ && !all_partitions.empty()) {
+    std::vector<kafka::GroupOffsetsRequest> retry;
+    std::vector<size_t> where;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].error.empty() && results[i].offsets.empty()) {
+        retry.push_back(request_for(results[i].group, true));
+        where.push_back(i);
+      }
+    }
+    if (!retry.empty()) {
+      auto second = kafka::fetch_group_offsets(client_, retry, poll_.group_concurrency);
+      snap.group_offsets_requests += static_cast<int>(retry.size());
+      for (size_t i = 0; i < second.size(); ++i) {
+        if (!second[i].offsets.empty()) name_partitions_ = true;
+        results[where[i]] = std::move(second[i]);
+      }
+    }
+  }
+
+  for (size_t i = 0; i < results.size(); ++i) {
+    auto& g = snap.groups[i];
+    g.offsets = std::move(results[i].offsets);
+    if (!results[i].error.empty()) {
+      g.error = results[i].error;
+      add_error(snap, model::ErrorKind::group_offsets, "OffsetFetch " + g.name + ": " + results[i].error);
+    }
+  }
+}
+
+}  // namespace lagwatch::collect

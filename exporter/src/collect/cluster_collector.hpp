@@ -1,0 +1,45 @@
+// One poll of one cluster: Metadata, then log offsets per leader broker, then the groups
+// (listed, described, their committed offsets), assembled into a ClusterSnapshot.
+//
+// An API the brokers lack (ListGroups and DescribeGroups on librdkafka's mock) is reported as
+// unsupported rather than as a failure every poll.
+#pragma once
+
+#include <memory>
+#include <vector>
+#include <string>
+
+#include "config/config.hpp"
+#include "kafka/client.hpp"
+#include "model/snapshot.hpp"
+
+namespace lagwatch::collect {
+
+class ClusterCollector {
+ public:
+  // Throws kafka::KafkaError when the client cannot be created (bad librdkafka property).
+  ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll);
+
+  // Never throws: what failed is recorded in the snapshot's errors.
+  model::ClusterSnapshot poll();
+
+  const std::string& name() const { return cluster_.name; }
+
+ private:
+  void collect_groups(model::ClusterSnapshot& snap);
+  void fetch_offsets(model::ClusterSnapshot& snap);
+  bool topic_selected(const std::string& topic) const;
+
+  config::ClusterConfig cluster_;
+  config::PollConfig poll_;
+  kafka::Client client_;
+  config::NameFilter group_filter_;
+  config::NameFilter topic_filter_;
+  // Groups of the last poll, kept through a partial group listing.
+  std::vector<std::string> known_groups_;
+  // Learned: this cluster answers "all committed offsets" (an empty partition list) with
+  // nothing, so partitions must be named (librdkafka 2.0.2 against its own mock broker).
+  bool name_partitions_ = false;
+};
+
+}  // namespace lagwatch::collect

@@ -1,0 +1,32 @@
+// What the publishers (metrics, HTTP API) read about one cluster: the last complete poll,
+// the lag derived from it, and the poller's own counters. Immutable once published; readers
+// hold a shared_ptr and never lock against the poller.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/lag.hpp"
+#include "model/snapshot.hpp"
+
+namespace lagwatch::collect {
+
+struct PollStats {
+  uint64_t polls = 0;                              // completed polls, successful or not
+  std::map<std::string, uint64_t> errors_by_kind;  // cumulative, by model::ErrorKind name
+  double last_duration_seconds = 0;
+  double last_success_unix_seconds = 0;            // 0 until the cluster first answers
+  bool up = false;                                 // the last poll got Metadata
+};
+
+struct ClusterView {
+  std::shared_ptr<const model::ClusterSnapshot> snapshot;
+  std::vector<model::GroupLag> lag;
+  PollStats stats;
+  size_t histories = 0;                            // partitions with an end-offset history
+};
+
+}  // namespace lagwatch::collect

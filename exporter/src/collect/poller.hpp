@@ -1,0 +1,51 @@
+// The background loop of one cluster: poll, record history, derive lag, publish a view.
+// Polls start every interval (first one at start-up); a poll longer than the interval is
+// followed immediately by the next. Scrapes never wait on it: they read the last view.
+#pragma once
+
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "collect/cluster_collector.hpp"
+#include "collect/cluster_view.hpp"
+#include "store/partition_histories.hpp"
+
+namespace lagwatch::collect {
+
+using Publish = std::function<void(std::shared_ptr<const ClusterView>)>;
+
+class Poller {
+ public:
+  Poller(const config::Config& config, const config::ClusterConfig& cluster, Publish publish);
+  ~Poller();  // stops and joins
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  void start();
+  void stop();
+  // Runs one poll on the caller's thread (tests; the loop uses the same function).
+  std::shared_ptr<const ClusterView> poll_once();
+
+ private:
+  void run();
+  void log_transitions(const model::ClusterSnapshot& snap);
+
+  ClusterCollector collector_;
+  store::PartitionHistories histories_;
+  std::chrono::milliseconds interval_;
+  Publish publish_;
+  PollStats stats_;
+  std::string last_logged_problem_ = "(no poll yet)";  // so the first poll is always logged
+  std::chrono::steady_clock::time_point last_logged_at_{};
+
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lagwatch::collect

@@ -1,0 +1,294 @@
+#include "config/command_line.hpp"
+
+#include <algorithm>
+
+extern char** environ;  // POSIX; no header declares it portably
+
+namespace lagwatch::config {
+namespace {
+
+// One table drives parsing, the environment and the help text, so the three cannot drift.
+struct Flag {
+  const char* name;  // without the leading "--"
+  const char* env;
+  const char* arg;
+  const char* help;
+  std::string (*default_text)();
+  void (*set)(CommandLine&, const std::string&);
+  bool (*is_set)(const CommandLine&);
+};
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+void add_servers(CommandLine& cl, const std::string& value) {
+  size_t start = 0;
+  while (start <= value.size()) {
+    size_t comma = value.find(',', start);
+    if (comma == std::string::npos) comma = value.size();
+    if (auto s = trim(value.substr(start, comma - start)); !s.empty()) cl.overrides.kafka_servers.push_back(s);
+    start = comma + 1;
+  }
+}
+
+std::string none() { return "none"; }
+
+const std::vector<Flag>& flags() {
+  static const std::vector<Flag> table = {
+      {"config", "LAGWATCH_CONFIG", "FILE", "YAML configuration file", none,
+       [](CommandLine& cl, const std::string& v) { cl.config_path = v; },
+       [](const CommandLine& cl) { return cl.config_path.has_value(); }},
+      {"kafka.server", "LAGWATCH_KAFKA_SERVER", "HOST:PORT",
+       "Bootstrap server; repeatable or comma-separated",
+       none, add_servers, [](const CommandLine& cl) { return !cl.overrides.kafka_servers.empty(); }},
+      {"cluster.name", "LAGWATCH_CLUSTER_NAME", "NAME",
+       "Cluster that --kafka.server defines or replaces", [] { return std::string("default"); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.cluster_name = v; },
+       [](const CommandLine& cl) { return cl.overrides.cluster_name.has_value(); }},
+      {"web.listen-address", "LAGWATCH_WEB_LISTEN_ADDRESS", "ADDR", "Address to serve on; :PORT = every address",
+       [] { return WebConfig{}.listen_address; },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.listen_address = v; },
+       [](const CommandLine& cl) { return cl.overrides.listen_address.has_value(); }},
+      {"web.telemetry-path", "LAGWATCH_WEB_TELEMETRY_PATH", "PATH", "HTTP path of the metrics",
+       [] { return WebConfig{}.telemetry_path; },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.telemetry_path = v; },
+       [](const CommandLine& cl) { return cl.overrides.telemetry_path.has_value(); }},
+      {"log.level", "LAGWATCH_LOG_LEVEL", "LEVEL", "trace, debug, info, warn or error", [] { return Config{}.log_level; },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.log_level = v; },
+       [](const CommandLine& cl) { return cl.overrides.log_level.has_value(); }},
+      {"poll.interval", "LAGWATCH_POLL_INTERVAL", "DURATION", "Time between two polls, e.g. 30s or 1m30s",
+       [] { return format_duration(PollConfig{}.interval); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.poll_interval = v; },
+       [](const CommandLine& cl) { return cl.overrides.poll_interval.has_value(); }},
+      {"group.filter", "LAGWATCH_GROUP_FILTER", "REGEX", "Only groups matching REGEX; repeatable",
+       [] { return std::string("all groups"); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.group_allow.push_back(v); },
+       [](const CommandLine& cl) { return !cl.overrides.group_allow.empty(); }},
+      {"group.exclude", "LAGWATCH_GROUP_EXCLUDE", "REGEX", "Skip groups matching REGEX; repeatable", none,
+       [](CommandLine& cl, const std::string& v) { cl.overrides.group_deny.push_back(v); },
+       [](const CommandLine& cl) { return !cl.overrides.group_deny.empty(); }},
+      {"topic.filter", "LAGWATCH_TOPIC_FILTER", "REGEX", "Only topics matching REGEX; repeatable",
+       [] { return std::string("all topics"); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.topic_allow.push_back(v); },
+       [](const CommandLine& cl) { return !cl.overrides.topic_allow.empty(); }},
+      {"topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "REGEX", "Skip topics matching REGEX; repeatable", none,
+       [](CommandLine& cl, const std::string& v) { cl.overrides.topic_deny.push_back(v); },
+       [](const CommandLine& cl) { return !cl.overrides.topic_deny.empty(); }},
+  };
+  return table;
+}
+
+const Flag* find_flag(const std::string& name) {
+  for (const auto& f : flags()) {
+    if (name == f.name) return &f;
+  }
+  return nullptr;
+}
+
+struct Command {
+  const char* name;
+  const char* args;
+  const char* help;
+};
+
+constexpr Command kCommands[] = {
+    {"serve", "", "Poll the clusters and serve the metrics (the default)"},
+    {"demo", "", "Serve metrics of an embedded mock cluster; no Kafka needed"},
+    {"check-config", "[FILE]", "Validate FILE (or --config) with flags and environment\n"
+                               "applied, and print it with secrets masked"},
+    {"evaluate", "[FILE]", "Run the consumer-status rules on a hand-written window\n"
+                           "(JSON from FILE, or standard input)"},
+    {"version", "", "Print the version"},
+    {"help", "", "Print this help"},
+};
+
+bool is_command(const std::string& s) {
+  return std::any_of(std::begin(kCommands), std::end(kCommands), [&](const Command& c) { return s == c.name; });
+}
+
+std::vector<std::string> flag_names() {
+  std::vector<std::string> out;
+  for (const auto& f : flags()) out.push_back(std::string("--") + f.name);
+  out.push_back("--help");
+  out.push_back("--version");
+  return out;
+}
+
+[[noreturn]] void unknown_flag(const std::string& arg) {
+  const std::string name = arg.substr(0, arg.find('='));
+  std::string hint;
+  if (!name.starts_with("--") && find_flag(name.substr(1))) {
+    hint = " (flags start with \"--\": --" + name.substr(1) + ")";
+  } else if (name.starts_with("--sasl") || name.starts_with("--tls") || name.starts_with("--ssl")) {
+    // kafka_exporter users bring these along; lagwatch takes them as librdkafka properties.
+    hint = "; SASL and TLS settings are librdkafka properties: set them under clusters[].properties in the config file";
+  } else {
+    hint = did_you_mean(name, flag_names());
+  }
+  throw UsageError("unknown flag " + name + hint);
+}
+
+}  // namespace
+
+CommandLine parse_command_line(const std::vector<std::string>& args) {
+  CommandLine cl;
+  size_t i = 0;
+  if (!args.empty() && !args[0].starts_with("-")) {
+    if (!is_command(args[0])) {
+      std::vector<std::string> names;
+      for (const auto& c : kCommands) names.push_back(c.name);
+      std::string hint = did_you_mean(args[0], names);
+      if (args[0].ends_with(".yml") || args[0].ends_with(".yaml")) hint = " (to use a config file: --config " + args[0] + ")";
+      throw UsageError("unknown command \"" + args[0] + "\"" + hint +
+                       "; expected serve, demo, check-config, evaluate, version or help");
+    }
+    cl.command = args[0];
+    i = 1;
+  }
+  bool help = false;
+  bool version = false;
+  bool flags_done = false;
+  for (; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (flags_done || a == "-" || !a.starts_with("-")) {
+      cl.positional.push_back(a);
+      continue;
+    }
+    if (a == "--") {
+      flags_done = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") {
+      help = true;
+      continue;
+    }
+    if (a == "--version") {
+      version = true;
+      continue;
+    }
+    if (!a.starts_with("--")) unknown_flag(a);
+    const size_t eq = a.find('=');
+    const std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+    const Flag* flag = find_flag(name);
+    if (flag == nullptr) unknown_flag(a);
+    std::string value;
+    if (eq != std::string::npos) {
+      value = a.substr(eq + 1);
+    } else if (i + 1 < args.size()) {
+      value = args[++i];
+    } else {
+      throw UsageError("flag --" + name + " needs a value: --" + name + " " + flag->arg);
+    }
+    if (value.empty()) throw UsageError("flag --" + name + " needs a non-empty value: --" + name + " " + flag->arg);
+    flag->set(cl, value);
+  }
+  if (help) {
+    cl.command = "help";
+  } else if (version) {
+    cl.command = "version";
+  }
+  if (!cl.positional.empty() && (cl.command == "serve" || cl.command == "version")) {
+    std::string hint;
+    if (cl.positional[0].ends_with(".yml") || cl.positional[0].ends_with(".yaml")) {
+      hint = " (to use a config file: --config " + cl.positional[0] + ")";
+    }
+    throw UsageError("unexpected argument \"" + cl.positional[0] + "\"" + hint);
+  }
+  return cl;
+}
+
+void merge_environment(CommandLine& cl, const std::map<std::string, std::string>& env) {
+  for (const auto& f : flags()) {
+    if (f.is_set(cl)) continue;
+    auto it = env.find(f.env);
+    if (it == env.end() || it->second.empty()) continue;
+    f.set(cl, it->second);
+  }
+}
+
+std::map<std::string, std::string> current_environment() {
+  std::map<std::string, std::string> out;
+  for (char** e = environ; e != nullptr && *e != nullptr; ++e) {
+    const std::string entry = *e;
+    const size_t eq = entry.find('=');
+    if (eq == std::string::npos) continue;
+    out.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return out;
+}
+
+void apply_overrides(Config& config, const Overrides& o) {
+  if (!o.kafka_servers.empty()) {
+    const std::string name = o.cluster_name.value_or("default");
+    auto it = std::find_if(config.clusters.begin(), config.clusters.end(),
+                           [&](const ClusterConfig& c) { return c.name == name; });
+    if (it == config.clusters.end()) {
+      config.clusters.emplace_back();
+      config.clusters.back().name = name;
+      it = std::prev(config.clusters.end());
+    }
+    it->bootstrap_servers = o.kafka_servers;
+  } else if (o.cluster_name) {
+    // Silently ignoring it would leave the operator believing the name took effect.
+    throw ConfigError(
+        "config: --cluster.name (LAGWATCH_CLUSTER_NAME) only applies together with --kafka.server "
+        "(LAGWATCH_KAFKA_SERVER); to rename a cluster from the file, edit its name there");
+  }
+  for (auto& c : config.clusters) {
+    if (!o.group_allow.empty()) c.groups.allow = o.group_allow;
+    if (!o.group_deny.empty()) c.groups.deny = o.group_deny;
+    if (!o.topic_allow.empty()) c.topics.allow = o.topic_allow;
+    if (!o.topic_deny.empty()) c.topics.deny = o.topic_deny;
+  }
+  if (o.listen_address) config.web.listen_address = *o.listen_address;
+  if (o.telemetry_path) config.web.telemetry_path = *o.telemetry_path;
+  if (o.log_level) config.log_level = *o.log_level;
+  if (o.poll_interval) {
+    try {
+      config.poll.interval = parse_duration(*o.poll_interval);
+    } catch (const ConfigError& e) {
+      throw ConfigError(std::string("config: --poll.interval (LAGWATCH_POLL_INTERVAL): ") + e.what());
+    }
+  }
+}
+
+std::string usage_text() {
+  std::string out =
+      "Usage: lagwatch [COMMAND] [FLAGS]\n"
+      "\n"
+      "Prometheus exporter and consumer-lag monitor for Apache Kafka.\n"
+      "\n"
+      "Commands:\n";
+  auto pad = [](std::string s, size_t width) {
+    if (s.size() < width) s.resize(width, ' ');
+    return s + " ";
+  };
+  for (const auto& c : kCommands) {
+    std::string help = c.help;
+    for (size_t nl = help.find('\n'); nl != std::string::npos; nl = help.find('\n', nl + 1)) {
+      help.insert(nl + 1, std::string(23, ' '));  // continuation lines under the first
+    }
+    out += "  " + pad(std::string(c.name) + (*c.args ? std::string(" ") + c.args : ""), 20) + help + "\n";
+  }
+  out +=
+      "\n"
+      "Flags (\"--flag value\" or \"--flag=value\"). Each has an environment variable;\n"
+      "a flag wins over its variable, and both win over the config file:\n";
+  for (const auto& f : flags()) {
+    out += "  " + pad(std::string("--") + f.name + " " + f.arg, 26) + f.help + "\n";
+    out += "  " + pad("", 26) + "env " + f.env + ", default: " + f.default_text() + "\n";
+  }
+  out +=
+      "  " + pad("-h, --help", 26) + "Print this help\n" +
+      "  " + pad("--version", 26) + "Print the version\n"
+      "\n"
+      "Without a config file, --kafka.server is required. SASL, TLS and other\n"
+      "librdkafka settings go in the config file (clusters[].properties).\n"
+      "See docs/configuration.md.\n";
+  return out;
+}
+
+}  // namespace lagwatch::config

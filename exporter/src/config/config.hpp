@@ -1,0 +1,113 @@
+// lagwatch's effective configuration: what the YAML file, the command-line flags and
+// the LAGWATCH_* environment variables add up to, validated once at start-up.
+//
+// Precedence, lowest to highest: built-in defaults < YAML file < environment < flags.
+// Every other module reads these plain structs and never parses anything itself.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "config/name_filter.hpp"
+
+namespace lagwatch::config {
+
+// A configuration problem, with where it was found ("lagwatch.yml:12:5: clusters[0].name").
+// The message never contains a secret's value.
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct GroupSelection {
+  bool discover = true;                 // ask the brokers for their groups (ListGroups)
+  std::vector<std::string> names;       // always polled, even where ListGroups is missing
+  std::vector<std::string> allow;       // regexes; empty = everything
+  std::vector<std::string> deny;        // regexes applied after allow
+};
+
+struct TopicSelection {
+  std::vector<std::string> allow;
+  std::vector<std::string> deny;
+  bool include_internal = false;        // topics starting with "__" (e.g. __consumer_offsets)
+};
+
+struct ClusterConfig {
+  std::string name;                                 // value of the `cluster` label
+  std::vector<std::string> bootstrap_servers;       // host:port
+  // librdkafka properties passed through untouched (security.protocol, sasl.*, ssl.*, ...).
+  // Values are already resolved from ${env:NAME} / ${file:/path} references.
+  std::map<std::string, std::string> properties;
+  GroupSelection groups;
+  TopicSelection topics;
+  std::optional<std::chrono::milliseconds> poll_interval;  // overrides poll.interval
+};
+
+struct WebConfig {
+  std::string listen_address = ":9721";   // host:port; ":port" listens on every address
+  std::string telemetry_path = "/metrics";
+};
+
+struct PollConfig {
+  std::chrono::milliseconds interval{30'000};
+  std::chrono::milliseconds request_timeout{10'000};  // per Kafka request
+  int group_concurrency = 16;                         // committed-offset requests in flight
+};
+
+struct LagConfig {
+  // Points kept per partition in the (time, log end offset) history used for lag in seconds.
+  int history_points = 240;
+};
+
+struct Config {
+  WebConfig web;
+  std::string log_level = "info";   // trace, debug, info, warn, error
+  PollConfig poll;
+  LagConfig lag;
+  std::vector<ClusterConfig> clusters;
+
+  std::chrono::milliseconds poll_interval_for(const ClusterConfig& c) const {
+    return c.poll_interval.value_or(poll.interval);
+  }
+};
+
+// Parses a YAML document. `source` names it in error messages (usually the file path).
+// Throws ConfigError naming the key path, line and column of the first problem.
+Config parse_yaml(const std::string& yaml_text, const std::string& source);
+Config load_file(const std::string& path);
+
+// Parses "500ms", "30s", "5m", "2h" (and combinations such as "1m30s").
+std::chrono::milliseconds parse_duration(const std::string& text);
+
+// True for property names whose values are secrets (passwords, keys, tokens, JAAS config).
+bool is_secret_key(const std::string& key);
+
+// The effective configuration as YAML, with every secret value replaced by "***".
+std::string to_masked_yaml(const Config& config);
+
+// The inverse of parse_duration, in the largest units that add up exactly: "30s", "1m30s",
+// "500ms". Used wherever a duration is shown back to the user, so it can be pasted into YAML.
+std::string format_duration(std::chrono::milliseconds d);
+
+// Checks what the parser cannot see alone (at least one cluster, unique names, bootstrap
+// servers present, regexes compile, sane numbers). Throws ConfigError.
+void validate(const Config& config);
+
+// What validate() checks, without throwing: the key path of the first problem (for example
+// "clusters[1].bootstrap_servers[0]") and what is wrong with it. parse_yaml uses it to point
+// the same message at the line the key came from; validate() prefixes "config: " instead.
+struct ConfigProblem {
+  std::string key;
+  std::string what;
+};
+std::optional<ConfigProblem> first_problem(const Config& config);
+
+// " (did you mean \"groups\"?)" when `word` looks like a typo of one of `candidates`, else "".
+// Shared by the YAML parser (unknown keys) and the command line (unknown flags).
+std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace lagwatch::config

@@ -1,0 +1,318 @@
+// YAML file -> Config. Strict on purpose: a misspelt key silently ignored is a filter or a
+// timeout that is not what the operator thinks, found weeks later. Every message carries
+// "file:line:column: key.path: " so the operator can go straight to the line.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <charconv>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+#include "config/config.hpp"
+#include "config/secrets.hpp"
+
+namespace lagwatch::config {
+namespace {
+
+// A YAML value with where it was found and how messages name it.
+struct Value {
+  YAML::Node node;
+  YAML::Mark mark;      // the value's own position, or its key's when the value is empty
+  YAML::Mark key_mark;  // where the key is, for "unknown key" and "duplicate key"
+  std::string path;     // "clusters[0].groups.allow[1]"
+};
+
+using Fields = std::map<std::string, Value>;
+
+std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
+std::string index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
+
+// Names a node's kind without its content, which may be a secret.
+std::string kind(const YAML::Node& n) {
+  switch (n.Type()) {
+    case YAML::NodeType::Null: return "nothing";
+    case YAML::NodeType::Scalar: return "a single value";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a map";
+    default: return "an undefined value";
+  }
+}
+
+std::string trim(const std::string& s) {
+  const size_t b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+// "a:1, b:2" -> {"a:1", "b:2"}; empty pieces (a trailing comma) are dropped.
+void split_servers(const std::string& s, std::vector<std::string>& out) {
+  size_t start = 0;
+  while (start <= s.size()) {
+    size_t comma = s.find(',', start);
+    if (comma == std::string::npos) comma = s.size();
+    if (auto piece = trim(s.substr(start, comma - start)); !piece.empty()) out.push_back(piece);
+    start = comma + 1;
+  }
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string source) : source_(std::move(source)) {}
+
+  Config parse(const std::vector<YAML::Node>& docs);
+
+  std::string where(const YAML::Mark& m) const {
+    if (m.is_null()) return source_ + ":1:1: ";
+    return source_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1) + ": ";
+  }
+
+  [[noreturn]] void fail(const YAML::Mark& m, const std::string& path, const std::string& what) const {
+    throw ConfigError(where(m) + (path.empty() ? "" : path + ": ") + what);
+  }
+
+ private:
+  YAML::Mark locate(std::string path) const;
+  std::vector<Value> entries(const Value& map);
+  Fields fields(const Value& map, const std::vector<std::string>& known);
+  std::vector<Value> items(const Value& list, const std::string& expected);
+  std::string text(const Value& v, const std::string& expected) const;
+  int integer(const Value& v) const;
+  bool boolean(const Value& v) const;
+  std::chrono::milliseconds duration(const Value& v) const;
+  std::vector<std::string> strings(const Value& v, const std::string& expected);
+  std::vector<std::string> servers(const Value& v);
+  std::map<std::string, std::string> properties(const Value& v);
+  ClusterConfig cluster(const Value& v);
+
+  std::string source_;
+  std::map<std::string, YAML::Mark> marks_;  // every key path seen, for locating validation problems
+  YAML::Mark root_mark_ = YAML::Mark::null_mark();
+};
+
+const Value* get(const Fields& f, const std::string& key) {
+  auto it = f.find(key);
+  return it == f.end() ? nullptr : &it->second;
+}
+
+YAML::Mark Parser::locate(std::string path) const {
+  // A problem about a missing key (no name, no bootstrap_servers) points at its parent.
+  for (;;) {
+    if (auto it = marks_.find(path); it != marks_.end()) return it->second;
+    const size_t cut = path.find_last_of(".[");
+    if (cut == std::string::npos) return root_mark_;
+    path.resize(cut);
+  }
+}
+
+std::vector<Value> Parser::entries(const Value& map) {
+  std::vector<Value> out;
+  if (map.node.IsNull()) return out;  // "web:" with every line commented out
+  if (!map.node.IsMap()) fail(map.mark, map.path, "expected a map of key: value lines, got " + kind(map.node));
+  for (const auto& kv : map.node) {
+    // Copies, not references: yaml-cpp's iterators hand out short-lived proxies.
+    const YAML::Node key = kv.first;
+    if (!key.IsScalar()) fail(key.Mark(), map.path, "expected a plain key name, got " + kind(key));
+    const std::string path = join(map.path, key.Scalar());
+    // yaml-cpp keeps both copies of a repeated key and lookups see the first: refuse instead
+    // of letting the later one be silently ignored.
+    if (marks_.contains(path)) fail(key.Mark(), path, "duplicate key");
+    const YAML::Node value = kv.second;
+    const YAML::Mark mark = value.IsNull() ? key.Mark() : value.Mark();
+    marks_[path] = mark;
+    out.push_back(Value{value, mark, key.Mark(), path});
+  }
+  return out;
+}
+
+Fields Parser::fields(const Value& map, const std::vector<std::string>& known) {
+  Fields out;
+  for (auto& v : entries(map)) {
+    const std::string key = v.path.substr(map.path.empty() ? 0 : map.path.size() + 1);
+    if (std::find(known.begin(), known.end(), key) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      fail(v.key_mark, v.path, "unknown key" + did_you_mean(key, known) + "; expected one of: " + list);
+    }
+    out.emplace(key, std::move(v));
+  }
+  return out;
+}
+
+std::vector<Value> Parser::items(const Value& list, const std::string& expected) {
+  std::vector<Value> out;
+  if (list.node.IsNull()) return out;
+  if (!list.node.IsSequence()) fail(list.mark, list.path, "expected " + expected + ", got " + kind(list.node));
+  for (size_t i = 0; i < list.node.size(); ++i) {
+    const YAML::Node item = list.node[i];
+    const YAML::Mark mark = item.Mark().is_null() ? list.mark : item.Mark();
+    const std::string path = index(list.path, i);
+    marks_[path] = mark;
+    out.push_back(Value{item, mark, mark, path});
+  }
+  return out;
+}
+
+std::string Parser::text(const Value& v, const std::string& expected) const {
+  if (!v.node.IsScalar()) fail(v.mark, v.path, "expected " + expected + ", got " + kind(v.node));
+  return v.node.Scalar();
+}
+
+int Parser::integer(const Value& v) const {
+  const std::string s = text(v, "an integer");
+  int out = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || end != s.data() + s.size()) {
+    fail(v.mark, v.path, "expected an integer, got \"" + s + "\"");
+  }
+  return out;
+}
+
+bool Parser::boolean(const Value& v) const {
+  const std::string s = text(v, "true or false");
+  bool out = false;
+  if (!YAML::convert<bool>::decode(v.node, out)) fail(v.mark, v.path, "expected true or false, got \"" + s + "\"");
+  return out;
+}
+
+std::chrono::milliseconds Parser::duration(const Value& v) const {
+  const std::string s = text(v, "a duration such as \"30s\"");
+  try {
+    return parse_duration(s);
+  } catch (const ConfigError& e) {
+    fail(v.mark, v.path, e.what());
+  }
+}
+
+std::vector<std::string> Parser::strings(const Value& v, const std::string& expected) {
+  std::vector<std::string> out;
+  for (const auto& item : items(v, expected)) out.push_back(text(item, "a string"));
+  return out;
+}
+
+std::vector<std::string> Parser::servers(const Value& v) {
+  std::vector<std::string> out;
+  // Each resulting server is located at the item it came from, so that a bad one among
+  // "a:1,b:2" items is reported on the right line.
+  auto add = [&](const std::string& s, const YAML::Mark& mark) {
+    const size_t first = out.size();
+    split_servers(s, out);
+    for (size_t k = first; k < out.size(); ++k) marks_[index(v.path, k)] = mark;
+  };
+  if (v.node.IsScalar()) {
+    add(v.node.Scalar(), v.mark);  // "a:9092,b:9092", as in librdkafka's bootstrap.servers
+    return out;
+  }
+  for (const auto& item : items(v, "a list of host:port, e.g. [\"kafka-1:9092\"]")) {
+    add(text(item, "host:port"), item.mark);
+  }
+  return out;
+}
+
+std::map<std::string, std::string> Parser::properties(const Value& v) {
+  std::map<std::string, std::string> out;
+  for (const auto& p : entries(v)) {
+    const std::string key = p.path.substr(v.path.size() + 1);
+    const std::string raw = text(p, "a string, number or boolean");
+    try {
+      out[key] = resolve_references(raw);
+    } catch (const ConfigError& e) {
+      fail(p.mark, p.path, e.what());
+    }
+  }
+  return out;
+}
+
+ClusterConfig Parser::cluster(const Value& v) {
+  static const std::vector<std::string> known = {"name",       "bootstrap_servers", "poll_interval",
+                                                 "properties", "groups",            "topics"};
+  if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, bootstrap_servers, ..., got " + kind(v.node));
+  const Fields f = fields(v, known);
+  ClusterConfig c;
+  if (auto x = get(f, "name")) c.name = text(*x, "a name");
+  if (auto x = get(f, "bootstrap_servers")) c.bootstrap_servers = servers(*x);
+  if (auto x = get(f, "poll_interval")) c.poll_interval = duration(*x);
+  if (auto x = get(f, "properties")) c.properties = properties(*x);
+  if (auto x = get(f, "groups")) {
+    const Fields g = fields(*x, {"discover", "names", "allow", "deny"});
+    if (auto y = get(g, "discover")) c.groups.discover = boolean(*y);
+    if (auto y = get(g, "names")) c.groups.names = strings(*y, "a list of group names, e.g. [billing]");
+    if (auto y = get(g, "allow")) c.groups.allow = strings(*y, "a list of regular expressions, e.g. [\".*\"]");
+    if (auto y = get(g, "deny")) c.groups.deny = strings(*y, "a list of regular expressions, e.g. [\"^test-.*\"]");
+  }
+  if (auto x = get(f, "topics")) {
+    const Fields t = fields(*x, {"allow", "deny", "include_internal"});
+    if (auto y = get(t, "allow")) c.topics.allow = strings(*y, "a list of regular expressions, e.g. [\".*\"]");
+    if (auto y = get(t, "deny")) c.topics.deny = strings(*y, "a list of regular expressions, e.g. [\"^test-.*\"]");
+    if (auto y = get(t, "include_internal")) c.topics.include_internal = boolean(*y);
+  }
+  return c;
+}
+
+Config Parser::parse(const std::vector<YAML::Node>& docs) {
+  Config config;
+  if (docs.size() > 1) fail(docs[1].Mark(), "", "only one YAML document is allowed; remove the second \"---\"");
+  if (docs.empty() || docs[0].IsNull()) {
+    // Nothing configured: still report the missing clusters the usual way, below.
+  } else {
+    const YAML::Node& root = docs[0];
+    root_mark_ = root.Mark();
+    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag and clusters, got " + kind(root));
+    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "clusters"});
+    if (auto x = get(f, "web")) {
+      const Fields w = fields(*x, {"listen_address", "telemetry_path"});
+      if (auto y = get(w, "listen_address")) config.web.listen_address = text(*y, "host:port or :port");
+      if (auto y = get(w, "telemetry_path")) config.web.telemetry_path = text(*y, "a path such as /metrics");
+    }
+    if (auto x = get(f, "log")) {
+      const Fields l = fields(*x, {"level"});
+      if (auto y = get(l, "level")) config.log_level = text(*y, "trace, debug, info, warn or error");
+    }
+    if (auto x = get(f, "poll")) {
+      const Fields p = fields(*x, {"interval", "request_timeout", "group_concurrency"});
+      if (auto y = get(p, "interval")) config.poll.interval = duration(*y);
+      if (auto y = get(p, "request_timeout")) config.poll.request_timeout = duration(*y);
+      if (auto y = get(p, "group_concurrency")) config.poll.group_concurrency = integer(*y);
+    }
+    if (auto x = get(f, "lag")) {
+      const Fields l = fields(*x, {"history_points"});
+      if (auto y = get(l, "history_points")) config.lag.history_points = integer(*y);
+    }
+    if (auto x = get(f, "clusters")) {
+      for (const auto& item : items(*x, "a list of clusters, each item starting with \"- name: ...\"")) {
+        config.clusters.push_back(cluster(item));
+      }
+    }
+  }
+  if (auto p = first_problem(config)) fail(locate(p->key), p->key, p->what);
+  return config;
+}
+
+}  // namespace
+
+Config parse_yaml(const std::string& yaml_text, const std::string& source) {
+  Parser parser(source);
+  try {
+    return parser.parse(YAML::LoadAll(yaml_text));
+  } catch (const ConfigError&) {
+    throw;
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(parser.where(e.mark) + "invalid YAML: " + e.msg);
+  } catch (const std::exception& e) {
+    throw ConfigError(source + ":1:1: " + e.what());
+  }
+}
+
+Config load_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
+  if (!f) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
+  std::string text;
+  char buf[8192];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
+  if (std::ferror(f.get())) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
+  return parse_yaml(text, path);
+}
+
+}  // namespace lagwatch::config

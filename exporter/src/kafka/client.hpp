@@ -1,0 +1,51 @@
+// One librdkafka client per monitored cluster. lagwatch only reads cluster state, so the
+// client is a producer-type handle (no group membership of its own) used for Metadata,
+// ListOffsets and the Admin API.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "kafka/handles.hpp"
+
+namespace lagwatch::kafka {
+
+// A Kafka call failed; `what()` names the call and the broker's or librdkafka's reason.
+class KafkaError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct ClientSettings {
+  std::string cluster;                          // used in log lines
+  std::vector<std::string> bootstrap_servers;
+  std::map<std::string, std::string> properties;  // passed to librdkafka as they are
+  std::chrono::milliseconds request_timeout{10'000};
+};
+
+class Client {
+ public:
+  // Throws KafkaError when librdkafka rejects a property (named, value never shown for secrets).
+  explicit Client(const ClientSettings& settings);
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  rd_kafka_t* get() const { return handle_.get(); }
+  const std::string& cluster() const { return cluster_; }
+  std::chrono::milliseconds request_timeout() const { return request_timeout_; }
+
+ private:
+  // Declared before handle_: librdkafka's log callback reads it until the handle is gone.
+  std::string cluster_;
+  std::chrono::milliseconds request_timeout_;
+  ClientPtr handle_;
+};
+
+// "Local: Broker transport failure" style text for an error code.
+std::string error_text(rd_kafka_resp_err_t err);
+
+}  // namespace lagwatch::kafka

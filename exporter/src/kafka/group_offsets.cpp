@@ -1,0 +1,98 @@
+#include "kafka/group_offsets.hpp"
+
+#include <algorithm>
+
+#include "kafka/admin.hpp"
+
+namespace lagwatch::kafka {
+namespace {
+
+void submit(const Client& client, rd_kafka_queue_t* queue, const GroupOffsetsRequest& req, size_t index) {
+  PartitionListPtr parts;
+  if (req.partitions) {
+    parts.reset(rd_kafka_topic_partition_list_new(static_cast<int>(req.partitions->size())));
+    for (const auto& [topic, partition] : *req.partitions) {
+      rd_kafka_topic_partition_list_add(parts.get(), topic.c_str(), partition);
+    }
+  }
+  GroupOffsetsRequestPtr request(rd_kafka_ListConsumerGroupOffsets_new(req.group.c_str(), parts.get()));
+  // The index travels as the opaque pointer value; it is never dereferenced.
+  auto opts = admin_options(client, RD_KAFKA_ADMIN_OP_LISTCONSUMERGROUPOFFSETS,
+                            reinterpret_cast<void*>(static_cast<uintptr_t>(index + 1)));
+  rd_kafka_ListConsumerGroupOffsets_t* one[] = {request.get()};
+  rd_kafka_ListConsumerGroupOffsets(client.get(), one, 1, opts.get(), queue);
+}
+
+void read_result(rd_kafka_event_t* ev, GroupOffsetsResult& out) {
+  if (rd_kafka_event_error(ev) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+    out.error = rd_kafka_event_error_string(ev);
+    return;
+  }
+  const auto* res = rd_kafka_event_ListConsumerGroupOffsets_result(ev);
+  size_t n = 0;
+  const auto** groups = rd_kafka_ListConsumerGroupOffsets_result_groups(res, &n);
+  for (size_t i = 0; i < n; ++i) {
+    if (const auto* err = rd_kafka_group_result_error(groups[i])) {
+      out.error = rd_kafka_error_string(err);
+      continue;
+    }
+    const auto* parts = rd_kafka_group_result_partitions(groups[i]);
+    if (!parts) continue;
+    for (int j = 0; j < parts->cnt; ++j) {
+      const auto& p = parts->elems[j];
+      // -1001 (RD_KAFKA_OFFSET_INVALID) means "no commit": not a lag of -1, just nothing.
+      if (p.err == RD_KAFKA_RESP_ERR_NO_ERROR && p.offset >= 0) {
+        out.offsets.push_back({p.topic, p.partition, p.offset});
+      }
+    }
+  }
+  std::sort(out.offsets.begin(), out.offsets.end(), [](const auto& a, const auto& b) {
+    return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+  });
+}
+
+}  // namespace
+
+std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
+                                                    const std::vector<GroupOffsetsRequest>& requests,
+                                                    int concurrency) {
+  std::vector<GroupOffsetsResult> results(requests.size());
+  std::vector<bool> done(requests.size(), false);
+  for (size_t i = 0; i < requests.size(); ++i) results[i].group = requests[i].group;
+  if (requests.empty()) return results;
+
+  QueuePtr queue(rd_kafka_queue_new(client.get()));
+  size_t next = 0, in_flight = 0, finished = 0;
+  const size_t limit = static_cast<size_t>(std::max(1, concurrency));
+  // Each call carries its own timeout; this guard only catches an event that never comes.
+  const auto patience = client.request_timeout() + std::chrono::seconds(5);
+  auto last_progress = std::chrono::steady_clock::now();
+
+  while (finished < requests.size()) {
+    while (in_flight < limit && next < requests.size()) {
+      submit(client, queue.get(), requests[next], next);
+      ++next;
+      ++in_flight;
+    }
+    EventPtr ev(rd_kafka_queue_poll(queue.get(), 200));
+    if (!ev) {
+      if (std::chrono::steady_clock::now() - last_progress > patience) break;
+      continue;
+    }
+    if (rd_kafka_event_type(ev.get()) != RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) continue;
+    auto index = static_cast<size_t>(reinterpret_cast<uintptr_t>(rd_kafka_event_opaque(ev.get()))) - 1;
+    if (index >= requests.size() || done[index]) continue;
+    read_result(ev.get(), results[index]);
+    done[index] = true;
+    --in_flight;
+    ++finished;
+    last_progress = std::chrono::steady_clock::now();
+  }
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!done[i]) results[i].error = "OffsetFetch: no answer within " +
+                                     std::to_string(patience.count()) + " ms";
+  }
+  return results;
+}
+
+}  // namespace lagwatch::kafka

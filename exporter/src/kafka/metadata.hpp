@@ -1,0 +1,20 @@
+// Metadata request: brokers, topics, partitions with leader, replicas and ISR.
+#pragma once
+
+#include <chrono>
+
+#include "kafka/client.hpp"
+#include "model/snapshot.hpp"
+
+namespace lagwatch::kafka {
+
+struct ClusterMetadata {
+  std::vector<model::Broker> brokers;    // sorted by id
+  std::vector<model::Topic> topics;      // sorted by name; partitions sorted by id; no offsets yet
+  int32_t answering_broker = -1;
+};
+
+// Throws KafkaError when no broker answers within the client's request timeout.
+ClusterMetadata fetch_metadata(const Client& client);
+
+}  // namespace lagwatch::kafka

@@ -1,0 +1,86 @@
+// lagwatch: Kafka consumer-lag monitor and Prometheus exporter.
+//
+//   lagwatch [serve]            monitor the clusters of --config / --kafka.server
+//   lagwatch demo               the same, on an embedded mock cluster with traffic
+//   lagwatch check-config FILE  validate a config and print it with secrets masked
+//   lagwatch version | help
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "app/exporter.hpp"
+#include "app/logging.hpp"
+#include "app/signals.hpp"
+#include "config/command_line.hpp"
+#include "demo/demo_runner.hpp"
+#include "kafka/client.hpp"
+
+namespace {
+
+using namespace lagwatch;
+
+constexpr int kExitConfig = 2;
+
+config::Config effective_config(const config::CommandLine& cl) {
+  config::Config cfg = cl.config_path ? config::load_file(*cl.config_path) : config::Config{};
+  config::apply_overrides(cfg, cl.overrides);
+  config::validate(cfg);
+  return cfg;
+}
+
+int check_config(const config::CommandLine& cl) {
+  if (cl.positional.size() > 1) throw config::UsageError("check-config takes one FILE");
+  config::CommandLine with_file = cl;
+  if (!cl.positional.empty()) with_file.config_path = cl.positional[0];
+  if (!with_file.config_path) throw config::UsageError("check-config needs a FILE (or --config FILE)");
+  auto cfg = effective_config(with_file);
+  std::cout << "# " << *with_file.config_path << ": valid\n" << config::to_masked_yaml(cfg);
+  return 0;
+}
+
+int serve(const config::CommandLine& cl) {
+  auto cfg = effective_config(cl);
+  app::set_log_level(cfg.log_level);
+  app::Exporter exporter(cfg);
+  exporter.start();
+  int sig = app::wait_for_termination();
+  spdlog::info("signal {} received, stopping", sig);
+  exporter.stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  app::block_termination_signals();
+  app::set_log_level("info");
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    auto cl = config::parse_command_line(args);
+    config::merge_environment(cl, config::current_environment());
+    if (cl.command == "help") {
+      std::cout << config::usage_text();
+      return 0;
+    }
+    if (cl.command == "version") {
+      std::cout << "lagwatch " << LAGWATCH_VERSION << " (librdkafka " << rd_kafka_version_str() << ")\n";
+      return 0;
+    }
+    if (cl.command == "check-config") return check_config(cl);
+    if (cl.command == "demo") return demo::run_demo(cl);
+    if (cl.command == "serve") return serve(cl);
+    throw config::UsageError("unknown command \"" + cl.command + "\"");
+  } catch (const config::UsageError& e) {
+    std::cerr << "lagwatch: " << e.what() << "\n\n" << config::usage_text();
+    return kExitConfig;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "lagwatch: invalid configuration: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const kafka::KafkaError& e) {
+    std::cerr << "lagwatch: " << e.what() << "\n";
+    return kExitConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "lagwatch: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,83 @@
+#include "model/lag.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "store/partition_histories.hpp"
+
+namespace lagwatch::model {
+
+int64_t offset_lag(int64_t log_end_offset, int64_t committed_offset) {
+  return std::max<int64_t>(0, log_end_offset - committed_offset);
+}
+
+int64_t GroupLag::total_lag() const {
+  int64_t sum = 0;
+  for (const auto& p : partitions) sum += p.lag.value_or(0);
+  return sum;
+}
+
+double GroupLag::max_lag_seconds() const {
+  double m = 0;
+  for (const auto& p : partitions) m = std::max(m, p.lag_seconds);
+  return m;
+}
+
+std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories) {
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.offsets_read_at.time_since_epoch()).count();
+  std::vector<GroupLag> out;
+  out.reserve(snapshot.groups.size());
+  for (const auto& g : snapshot.groups) {
+    GroupLag gl;
+    gl.group = g.name;
+    gl.state = g.state;
+    gl.described = g.described;
+    gl.members = g.members.size();
+    gl.error = g.error;
+
+    std::set<std::string> topics;
+    std::set<std::pair<std::string, int32_t>> committed;
+    for (const auto& c : g.offsets) {
+      const Topic* topic = snapshot.find_topic(c.topic);
+      if (!topic) continue;  // deleted or filtered out: nothing to compare against
+      topics.insert(c.topic);
+      committed.emplace(c.topic, c.partition);
+      PartitionLag pl;
+      pl.topic = c.topic;
+      pl.partition = c.partition;
+      pl.committed_offset = c.offset;
+      if (const Partition* p = topic->find(c.partition); p && p->log_end_offset) {
+        pl.log_end_offset = p->log_end_offset;
+        pl.lag = offset_lag(*p->log_end_offset, c.offset);
+        if (histories && *pl.lag > 0) {
+          if (const auto* h = histories->find(c.topic, c.partition)) {
+            auto s = store::lag_seconds(*h, c.offset, now_ms);
+            pl.lag_seconds = s.seconds;
+            pl.lag_seconds_lower_bound = s.lower_bound;
+          }
+        }
+      }
+      gl.partitions.push_back(std::move(pl));
+    }
+    // Topics a member is assigned count as consumed too, commit or not.
+    for (const auto& m : g.members) {
+      for (const auto& [t, p] : m.assignment) {
+        if (snapshot.find_topic(t)) topics.insert(t);
+      }
+    }
+    for (const auto& t : topics) {
+      const Topic* topic = snapshot.find_topic(t);
+      int missing = 0;
+      for (const auto& p : topic->partitions) missing += committed.count({t, p.id}) ? 0 : 1;
+      gl.uncommitted_partitions[t] = missing;
+    }
+    std::sort(gl.partitions.begin(), gl.partitions.end(), [](const auto& a, const auto& b) {
+      return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+    });
+    out.push_back(std::move(gl));
+  }
+  return out;
+}
+
+}  // namespace lagwatch::model

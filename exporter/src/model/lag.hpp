@@ -1,0 +1,54 @@
+// Consumer lag, per group and partition, as lagwatch reports it.
+//
+// lag = log end offset - committed offset, clamped at 0. A committed offset can be ahead of
+// the end offset we read (the end offset was read a moment before the commit), and a
+// negative lag means nothing to a user: peers that export it get bug reports. A partition
+// without a commit, or whose end offset is unknown this poll, has no lag at all rather than
+// a made-up -1: it is counted instead.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/snapshot.hpp"
+
+namespace lagwatch::store {
+class PartitionHistories;
+}
+
+namespace lagwatch::model {
+
+int64_t offset_lag(int64_t log_end_offset, int64_t committed_offset);
+
+struct PartitionLag {
+  std::string topic;
+  int32_t partition = 0;
+  int64_t committed_offset = 0;
+  std::optional<int64_t> log_end_offset;  // absent: unknown this poll, so no lag either
+  std::optional<int64_t> lag;
+  double lag_seconds = 0;
+  bool lag_seconds_lower_bound = false;   // committed offset older than the end-offset history
+};
+
+struct GroupLag {
+  std::string group;
+  std::string state;
+  bool described = false;
+  size_t members = 0;
+  std::vector<PartitionLag> partitions;   // partitions with a commit, sorted by topic, partition
+  // Per topic the group consumes: partitions of that topic with no commit from this group.
+  std::map<std::string, int> uncommitted_partitions;
+  std::string error;
+
+  int64_t total_lag() const;
+  double max_lag_seconds() const;
+};
+
+// Joins committed offsets with log end offsets (and their history, for seconds).
+// `histories` may be null (no lag in seconds then).
+std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories);
+
+}  // namespace lagwatch::model

@@ -1,0 +1,26 @@
+// One function per metric group, each turning the published cluster views into families.
+// The families of several clusters are merged (one HELP/TYPE per name, a `cluster` label
+// on every series), since the text format forbids repeating a family.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "collect/cluster_view.hpp"
+#include "publish/families.hpp"
+
+namespace lagwatch::publish {
+
+using Views = std::map<std::string, std::shared_ptr<const collect::ClusterView>>;
+
+// kafka_brokers, kafka_broker_info (kafka_exporter's names).
+void collect_brokers(const Views& views, Families& out);
+// kafka_topic_partitions and the kafka_topic_partition_* families (kafka_exporter's names).
+void collect_topics(const Views& views, Families& out);
+// kafka_consumergroup_* (kafka_exporter's names) and lagwatch's lag in seconds.
+void collect_groups(const Views& views, Families& out);
+// lagwatch's own health: up, poll duration and errors, tracked sizes, build info.
+void collect_exporter(const Views& views, Families& out);
+
+}  // namespace lagwatch::publish

@@ -1,0 +1,27 @@
+#include "store/partition_histories.hpp"
+
+namespace lagwatch::store {
+
+void PartitionHistories::record(const model::ClusterSnapshot& snapshot) {
+  if (!snapshot.metadata_ok) return;  // an unreachable cluster says nothing about its partitions
+  const int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.offsets_read_at.time_since_epoch()).count();
+  std::map<std::pair<std::string, int32_t>, OffsetHistory> next;
+  for (const auto& topic : snapshot.topics) {
+    for (const auto& p : topic.partitions) {
+      auto key = std::make_pair(topic.name, p.id);
+      auto node = histories_.extract(key);
+      OffsetHistory h = node ? std::move(node.mapped()) : OffsetHistory(points_);
+      if (p.log_end_offset) h.add(now_ms, *p.log_end_offset);
+      next.emplace(std::move(key), std::move(h));
+    }
+  }
+  histories_.swap(next);
+}
+
+const OffsetHistory* PartitionHistories::find(const std::string& topic, int32_t partition) const {
+  auto it = histories_.find({topic, partition});
+  return it == histories_.end() ? nullptr : &it->second;
+}
+
+}  // namespace lagwatch::store

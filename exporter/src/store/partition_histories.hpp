@@ -1,0 +1,29 @@
+// The log end offset history of every partition of one cluster, fed once per poll. It is the
+// part of lagwatch's state that outlives a poll; everything else is rebuilt each cycle.
+#pragma once
+
+#include <map>
+#include <string>
+#include <utility>
+
+#include "model/snapshot.hpp"
+#include "store/offset_history.hpp"
+
+namespace lagwatch::store {
+
+class PartitionHistories {
+ public:
+  explicit PartitionHistories(size_t points_per_partition) : points_(points_per_partition) {}
+
+  // Adds this poll's end offsets; forgets partitions that are gone from the cluster.
+  void record(const model::ClusterSnapshot& snapshot);
+
+  const OffsetHistory* find(const std::string& topic, int32_t partition) const;
+  size_t size() const { return histories_.size(); }
+
+ private:
+  size_t points_;
+  std::map<std::pair<std::string, int32_t>, OffsetHistory> histories_;
+};
+
+}  // namespace lagwatch::store
