@@ -3,9 +3,11 @@
 //   lagwatch [serve]            monitor the clusters of --config / --kafka.server
 //   lagwatch demo               the same, on an embedded mock cluster with traffic
 //   lagwatch check-config FILE  validate a config and print it with secrets masked
+//   lagwatch evaluate [FILE]    apply the Burrow rules to one window (JSON) and explain
 //   lagwatch version | help
 #include <spdlog/spdlog.h>
 
+#include <fstream>
 #include <iostream>
 
 #include "app/exporter.hpp"
@@ -13,6 +15,7 @@
 #include "app/signals.hpp"
 #include "config/command_line.hpp"
 #include "demo/demo_runner.hpp"
+#include "evaluate/evaluate_command.hpp"
 #include "kafka/client.hpp"
 
 namespace {
@@ -36,6 +39,18 @@ int check_config(const config::CommandLine& cl) {
   auto cfg = effective_config(with_file);
   std::cout << "# " << *with_file.config_path << ": valid\n" << config::to_masked_yaml(cfg);
   return 0;
+}
+
+// `lagwatch evaluate [FILE]`: Burrow's rules on one partition's window, explained.
+int evaluate_window(const config::CommandLine& cl) {
+  if (cl.positional.size() > 1) throw config::UsageError("evaluate takes at most one FILE");
+  if (cl.positional.empty() || cl.positional[0] == "-") return evaluate::run_evaluate(std::cin, std::cout, std::cerr);
+  std::ifstream in(cl.positional[0]);
+  if (!in) {
+    std::cerr << "lagwatch evaluate: cannot read " << cl.positional[0] << "\n";
+    return kExitConfig;
+  }
+  return evaluate::run_evaluate(in, std::cout, std::cerr);
 }
 
 int serve(const config::CommandLine& cl) {
@@ -68,6 +83,7 @@ int main(int argc, char** argv) {
     }
     if (cl.command == "check-config") return check_config(cl);
     if (cl.command == "demo") return demo::run_demo(cl);
+    if (cl.command == "evaluate") return evaluate_window(cl);
     if (cl.command == "serve") return serve(cl);
     throw config::UsageError("unknown command \"" + cl.command + "\"");
   } catch (const config::UsageError& e) {

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "publish/burrow_api.hpp"
+
 namespace lagwatch::app {
 
 Exporter::Exporter(config::Config config) : config_(std::move(config)) {
@@ -55,6 +57,9 @@ http::Response Exporter::handle(const http::Request& request) const {
     r.headers.emplace_back("Vary", "Accept-Encoding");
     return r;
   }
+  if (auto burrow = publish::burrow_api(request, page_.views(), config_, readiness().status == 200)) {
+    return std::move(*burrow);
+  }
   if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n", false, {}};
   if (request.path == "/readyz") return readiness();
   if (request.path == "/") {
@@ -62,6 +67,7 @@ http::Response Exporter::handle(const http::Request& request) const {
     return {200, "text/html; charset=utf-8",
             "<!doctype html><html><head><title>lagwatch</title></head><body><h1>lagwatch</h1><ul>"
             "<li><a href=\"" + m + "\">" + m + "</a></li>"
+            "<li><a href=\"/v3/kafka\">/v3/kafka</a> (Burrow's API)</li>"
             "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
             "</ul></body></html>\n",
             false, {}};

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluate/cluster_evaluation.hpp"
 #include "model/lag.hpp"
 #include "model/snapshot.hpp"
 
@@ -25,6 +26,7 @@ struct PollStats {
 struct ClusterView {
   std::shared_ptr<const model::ClusterSnapshot> snapshot;
   std::vector<model::GroupLag> lag;
+  std::vector<evaluate::GroupEvaluation> evaluations;  // same order as lag (by group name)
   PollStats stats;
   size_t histories = 0;                            // partitions with an end-offset history
 };

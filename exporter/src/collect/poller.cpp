@@ -31,6 +31,8 @@ std::string describe_problem(const model::ClusterSnapshot& snap) {
 Poller::Poller(const config::Config& config, const config::ClusterConfig& cluster, Publish publish)
     : collector_(cluster, config.poll),
       histories_(static_cast<size_t>(config.lag.history_points)),
+      windows_(static_cast<size_t>(config.evaluation.window)),
+      evaluation_(config.evaluation),
       interval_(config.poll_interval_for(cluster)),
       publish_(std::move(publish)) {}
 
@@ -72,6 +74,12 @@ std::shared_ptr<const ClusterView> Poller::poll_once() {
 
   auto view = std::make_shared<ClusterView>();
   view->lag = model::compute_lag(*snap, &histories_);
+  if (snap->metadata_ok) {
+    const int64_t now_ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(snap->offsets_read_at.time_since_epoch()).count();
+    windows_.record(view->lag, now_ms);
+    view->evaluations = evaluate::evaluate_cluster(*snap, view->lag, windows_, histories_, evaluation_, now_ms);
+  }
   view->stats = stats_;
   view->histories = histories_.size();
   view->snapshot = std::move(snap);

@@ -1,4 +1,5 @@
-// The background loop of one cluster: poll, record history, derive lag, publish a view.
+// The background loop of one cluster: poll, record history, derive lag, evaluate the groups,
+// publish a view.
 // Polls start every interval (first one at start-up); a poll longer than the interval is
 // followed immediately by the next. Scrapes never wait on it: they read the last view.
 #pragma once
@@ -12,6 +13,7 @@
 
 #include "collect/cluster_collector.hpp"
 #include "collect/cluster_view.hpp"
+#include "store/group_windows.hpp"
 #include "store/partition_histories.hpp"
 
 namespace lagwatch::collect {
@@ -36,6 +38,8 @@ class Poller {
 
   ClusterCollector collector_;
   store::PartitionHistories histories_;
+  store::GroupWindows windows_;
+  config::EvaluationConfig evaluation_;
   std::chrono::milliseconds interval_;
   Publish publish_;
   PollStats stats_;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -63,11 +64,19 @@ struct LagConfig {
   int history_points = 240;
 };
 
+// Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
+struct EvaluationConfig {
+  int window = 10;                 // observations kept per partition (Burrow's `intervals`)
+  double min_completeness = 0.5;   // share of the window needed before every rule applies
+  int64_t allowed_lag = 0;         // a lag at or below this counts as no lag
+};
+
 struct Config {
   WebConfig web;
   std::string log_level = "info";   // trace, debug, info, warn, error
   PollConfig poll;
   LagConfig lag;
+  EvaluationConfig evaluation;
   std::vector<ClusterConfig> clusters;
 
   std::chrono::milliseconds poll_interval_for(const ClusterConfig& c) const {

@@ -79,6 +79,7 @@ class Parser {
   std::vector<Value> items(const Value& list, const std::string& expected);
   std::string text(const Value& v, const std::string& expected) const;
   int integer(const Value& v) const;
+  double number(const Value& v) const;
   bool boolean(const Value& v) const;
   std::chrono::milliseconds duration(const Value& v) const;
   std::vector<std::string> strings(const Value& v, const std::string& expected);
@@ -157,6 +158,14 @@ std::vector<Value> Parser::items(const Value& list, const std::string& expected)
 std::string Parser::text(const Value& v, const std::string& expected) const {
   if (!v.node.IsScalar()) fail(v.mark, v.path, "expected " + expected + ", got " + kind(v.node));
   return v.node.Scalar();
+}
+
+double Parser::number(const Value& v) const {
+  const std::string s = text(v, "a number");
+  double out = 0;
+  const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec != std::errc() || end != s.data() + s.size()) fail(v.mark, v.path, "expected a number, got \"" + s + "\"");
+  return out;
 }
 
 int Parser::integer(const Value& v) const {
@@ -258,8 +267,8 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
   } else {
     const YAML::Node& root = docs[0];
     root_mark_ = root.Mark();
-    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag and clusters, got " + kind(root));
-    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "clusters"});
+    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag, evaluation and clusters, got " + kind(root));
+    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "evaluation", "clusters"});
     if (auto x = get(f, "web")) {
       const Fields w = fields(*x, {"listen_address", "telemetry_path"});
       if (auto y = get(w, "listen_address")) config.web.listen_address = text(*y, "host:port or :port");
@@ -278,6 +287,12 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
     if (auto x = get(f, "lag")) {
       const Fields l = fields(*x, {"history_points"});
       if (auto y = get(l, "history_points")) config.lag.history_points = integer(*y);
+    }
+    if (auto x = get(f, "evaluation")) {
+      const Fields e = fields(*x, {"window", "min_completeness", "allowed_lag"});
+      if (auto y = get(e, "window")) config.evaluation.window = integer(*y);
+      if (auto y = get(e, "min_completeness")) config.evaluation.min_completeness = number(*y);
+      if (auto y = get(e, "allowed_lag")) config.evaluation.allowed_lag = integer(*y);
     }
     if (auto x = get(f, "clusters")) {
       for (const auto& item : items(*x, "a list of clusters, each item starting with \"- name: ...\"")) {

@@ -85,6 +85,12 @@ std::string to_masked_yaml(const Config& config) {
   out << YAML::Key << "history_points" << YAML::Value << config.lag.history_points;
   out << YAML::EndMap;
 
+  out << YAML::Key << "evaluation" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "window" << YAML::Value << config.evaluation.window;
+  out << YAML::Key << "min_completeness" << YAML::Value << config.evaluation.min_completeness;
+  out << YAML::Key << "allowed_lag" << YAML::Value << config.evaluation.allowed_lag;
+  out << YAML::EndMap;
+
   out << YAML::Key << "clusters" << YAML::Value;
   if (config.clusters.empty()) {
     out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;

@@ -128,6 +128,16 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     return ConfigProblem{"lag.history_points",
                          std::to_string(config.lag.history_points) + " is out of range; expected 16 to 100000"};
   }
+  if (config.evaluation.window < 2 || config.evaluation.window > 1000) {
+    return ConfigProblem{"evaluation.window",
+                         std::to_string(config.evaluation.window) + " is out of range; expected 2 to 1000"};
+  }
+  if (!(config.evaluation.min_completeness >= 0 && config.evaluation.min_completeness <= 1)) {
+    return ConfigProblem{"evaluation.min_completeness", "expected a share from 0 to 1, e.g. 0.5"};
+  }
+  if (config.evaluation.allowed_lag < 0) {
+    return ConfigProblem{"evaluation.allowed_lag", "expected 0 or more records"};
+  }
   if (config.clusters.empty()) {
     return ConfigProblem{"clusters",
                          "at least one cluster is required: list them under clusters: in the config file, or run without a file and give --kafka.server"};

@@ -4,6 +4,7 @@
 
 #include <future>
 #include <iostream>
+#include <sstream>
 
 #include "app/exporter.hpp"
 #include "app/logging.hpp"
@@ -42,7 +43,9 @@ int run_demo(const config::CommandLine& cl) {
   const std::string bootstrap = cluster.bootstrap_servers();
   // The demo's config names a placeholder address: point the first cluster at the mock.
   if (!cfg.clusters.empty()) {
-    cfg.clusters[0].bootstrap_servers = {bootstrap};
+    cfg.clusters[0].bootstrap_servers.clear();
+    std::stringstream list(bootstrap);
+    for (std::string server; std::getline(list, server, ',');) cfg.clusters[0].bootstrap_servers.push_back(server);
   }
   config::apply_overrides(cfg, cl.overrides);
   config::validate(cfg);

@@ -20,6 +20,8 @@ void collect_brokers(const Views& views, Families& out);
 void collect_topics(const Views& views, Families& out);
 // kafka_consumergroup_* (kafka_exporter's names) and lagwatch's lag in seconds.
 void collect_groups(const Views& views, Families& out);
+// Burrow-style evaluation: lagwatch's status families and Burrow's own burrow_kafka_* ones.
+void collect_evaluation(const Views& views, Families& out);
 // lagwatch's own health: up, poll duration and errors, tracked sizes, build info.
 void collect_exporter(const Views& views, Families& out);
 
