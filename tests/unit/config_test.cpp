@@ -257,7 +257,7 @@ TEST(ParseYamlErrors, UnknownKeyTopLevel) {
   const std::string e = parse_error("web:\n  listen_address: \":1\"\npol:\n  interval: 5s\n");
   EXPECT_THAT(e, StartsWith("t.yml:3:1: pol: unknown key"));
   EXPECT_THAT(e, HasSubstr("did you mean \"poll\""));
-  EXPECT_THAT(e, HasSubstr("expected one of: web, log, poll, lag, clusters"));
+  EXPECT_THAT(e, HasSubstr("expected one of: web, log, poll, lag, evaluation, clusters"));
 }
 
 TEST(ParseYamlErrors, UnknownKeyInCluster) {
@@ -738,6 +738,35 @@ TEST(DidYouMean, SuggestsOnlyCloseWords) {
   EXPECT_EQ(did_you_mean("Name", {"name"}), " (did you mean \"name\"?)");
   EXPECT_EQ(did_you_mean("zzzzzz", {"web", "clusters"}), "");
   EXPECT_EQ(did_you_mean("x", {}), "");
+}
+
+}  // namespace
+}  // namespace lagwatch::config
+
+namespace lagwatch::config {
+namespace {
+
+TEST(ParseYamlEvaluation, ReadsTheSectionAndNamesBadValues) {
+  auto c = parse_yaml(
+      "evaluation:\n  window: 20\n  min_completeness: 0.75\n  allowed_lag: 5\n"
+      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n",
+      "t.yml");
+  EXPECT_EQ(c.evaluation.window, 20);
+  EXPECT_DOUBLE_EQ(c.evaluation.min_completeness, 0.75);
+  EXPECT_EQ(c.evaluation.allowed_lag, 5);
+  auto error = [](const std::string& yaml) {
+    try {
+      parse_yaml(yaml + "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n", "t.yml");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_EQ(error("evaluation:\n  min_completeness: 1.5\n").rfind("t.yml:2:21: evaluation.min_completeness:", 0), 0u)
+      << error("evaluation:\n  min_completeness: 1.5\n");
+  EXPECT_NE(error("evaluation:\n  window: 1\n").find("evaluation.window"), std::string::npos);
+  EXPECT_NE(error("evaluation:\n  min_completeness: half\n").find("expected a number"), std::string::npos);
+  EXPECT_NE(error("evaluation:\n  window_size: 3\n").find("unknown key"), std::string::npos);
 }
 
 }  // namespace

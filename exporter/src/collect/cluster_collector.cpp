@@ -7,12 +7,18 @@
 #include "kafka/list_groups.hpp"
 #include "kafka/log_offsets.hpp"
 #include "kafka/metadata.hpp"
+#include "kafka/record_timestamps.hpp"
 
 namespace lagwatch::collect {
 namespace {
 
 kafka::ClientSettings client_settings(const config::ClusterConfig& c, const config::PollConfig& p) {
-  return {c.name, c.bootstrap_servers, c.properties, p.request_timeout};
+  kafka::ClientSettings s;
+  s.cluster = c.name;
+  s.bootstrap_servers = c.bootstrap_servers;
+  s.properties = c.properties;
+  s.request_timeout = p.request_timeout;
+  return s;
 }
 
 void add_error(model::ClusterSnapshot& snap, model::ErrorKind kind, std::string message) {
@@ -94,6 +100,39 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
     snap.groups.push_back(std::move(g));
   }
   fetch_offsets(snap);
+}
+
+model::RecordTimes ClusterCollector::record_timestamps(
+    const std::vector<std::tuple<std::string, int32_t, int64_t>>& wanted) {
+  // Bounds one poll's extra work when many consumers are far behind; the rest follow on later
+  // polls, since what was read stays cached.
+  constexpr size_t kMaxReadsPerPoll = 500;
+  model::RecordTimes kept, result;
+  std::vector<kafka::RecordKey> missing;
+  for (const auto& key : wanted) {
+    if (auto it = record_times_.find(key); it != record_times_.end()) {
+      kept.insert(*it);
+    } else if (missing.size() < kMaxReadsPerPoll) {
+      missing.push_back(key);
+    }
+  }
+  if (!missing.empty()) {
+    try {
+      if (!record_reader_) {
+        auto settings = client_settings(cluster_, poll_);
+        settings.type = RD_KAFKA_CONSUMER;
+        settings.internal_properties = kafka::record_reader_properties(cluster_.name);
+        record_reader_ = std::make_unique<kafka::Client>(settings);
+      }
+      for (auto& [k, ts] : kafka::fetch_record_timestamps(*record_reader_, missing, poll_.request_timeout)) {
+        kept.emplace(k, ts);
+      }
+    } catch (const std::exception&) {
+      // Lag in seconds stays a flagged lower bound; the poll itself is not affected.
+    }
+  }
+  record_times_.swap(kept);
+  return record_times_;
 }
 
 void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {

@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "kafka/client.hpp"
+#include "model/lag.hpp"
 #include "model/snapshot.hpp"
 
 namespace lagwatch::collect {
@@ -22,6 +23,10 @@ class ClusterCollector {
 
   // Never throws: what failed is recorded in the snapshot's errors.
   model::ClusterSnapshot poll();
+
+  // Timestamps of the records at these (topic, partition, offset)s, for lag in seconds beyond
+  // the end-offset history. Cached (a record's timestamp never changes) and bounded per poll.
+  model::RecordTimes record_timestamps(const std::vector<std::tuple<std::string, int32_t, int64_t>>& wanted);
 
   const std::string& name() const { return cluster_.name; }
 
@@ -35,6 +40,8 @@ class ClusterCollector {
   kafka::Client client_;
   config::NameFilter group_filter_;
   config::NameFilter topic_filter_;
+  std::unique_ptr<kafka::Client> record_reader_;  // created on first use
+  model::RecordTimes record_times_;                // cache, pruned to the last poll's wants
   // Groups of the last poll, kept through a partial group listing.
   std::vector<std::string> known_groups_;
   // Learned: this cluster answers "all committed offsets" (an empty partition list) with

@@ -77,6 +77,8 @@ std::shared_ptr<const ClusterView> Poller::poll_once() {
   if (snap->metadata_ok) {
     const int64_t now_ms =
         std::chrono::duration_cast<std::chrono::milliseconds>(snap->offsets_read_at.time_since_epoch()).count();
+    auto wanted = model::lower_bound_partitions(view->lag);
+    if (!wanted.empty()) model::anchor_lag_seconds(view->lag, collector_.record_timestamps(wanted), now_ms);
     windows_.record(view->lag, now_ms);
     view->evaluations = evaluate::evaluate_cluster(*snap, view->lag, windows_, histories_, evaluation_, now_ms);
   }

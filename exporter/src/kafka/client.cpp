@@ -52,6 +52,7 @@ Client::Client(const ClientSettings& settings)
   set(conf.get(), cluster_, "socket.timeout.ms", std::to_string(settings.request_timeout.count()));
   set(conf.get(), cluster_, "log.connection.close", "false");
   set(conf.get(), cluster_, "reconnect.backoff.max.ms", "5000");
+  for (const auto& [k, v] : settings.internal_properties) set(conf.get(), cluster_, k, v);
   for (const auto& [k, v] : settings.properties) set(conf.get(), cluster_, k, v);
 
   rd_kafka_conf_set_opaque(conf.get(), &cluster_);
@@ -60,10 +61,11 @@ Client::Client(const ClientSettings& settings)
 
   char err[512];
   // rd_kafka_new takes ownership of conf only on success.
-  rd_kafka_t* rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf.get(), err, sizeof err);
+  rd_kafka_t* rk = rd_kafka_new(settings.type, conf.get(), err, sizeof err);
   if (!rk) throw KafkaError("cluster " + cluster_ + ": cannot create Kafka client: " + err);
   conf.release();
   handle_.reset(rk);
+  if (settings.type == RD_KAFKA_CONSUMER) rd_kafka_poll_set_consumer(rk);
 }
 
 }  // namespace lagwatch::kafka

@@ -1,6 +1,5 @@
-// One librdkafka client per monitored cluster. lagwatch only reads cluster state, so the
-// client is a producer-type handle (no group membership of its own) used for Metadata,
-// ListOffsets and the Admin API.
+// A librdkafka client for one monitored cluster. lagwatch only reads cluster state and never
+// joins a consumer group.
 #pragma once
 
 #include <chrono>
@@ -25,6 +24,11 @@ struct ClientSettings {
   std::vector<std::string> bootstrap_servers;
   std::map<std::string, std::string> properties;  // passed to librdkafka as they are
   std::chrono::milliseconds request_timeout{10'000};
+  // A producer-type handle serves Metadata, ListOffsets and the Admin API; a consumer-type
+  // one is needed only to read records (record timestamps).
+  rd_kafka_type_t type = RD_KAFKA_PRODUCER;
+  // librdkafka properties lagwatch itself sets for this handle's job (before the user's).
+  std::map<std::string, std::string> internal_properties;
 };
 
 class Client {

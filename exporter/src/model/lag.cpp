@@ -23,6 +23,30 @@ double GroupLag::max_lag_seconds() const {
   return m;
 }
 
+std::vector<std::tuple<std::string, int32_t, int64_t>> lower_bound_partitions(const std::vector<GroupLag>& lag) {
+  std::set<std::tuple<std::string, int32_t, int64_t>> out;
+  for (const auto& g : lag) {
+    for (const auto& p : g.partitions) {
+      if (p.lag_seconds_lower_bound) out.emplace(p.topic, p.partition, p.committed_offset);
+    }
+  }
+  return {out.begin(), out.end()};
+}
+
+void anchor_lag_seconds(std::vector<GroupLag>& lag, const RecordTimes& times, int64_t now_ms) {
+  for (auto& g : lag) {
+    for (auto& p : g.partitions) {
+      if (!p.lag_seconds_lower_bound) continue;
+      auto it = times.find({p.topic, p.partition, p.committed_offset});
+      if (it == times.end()) continue;
+      // Never below the history's bound: a producer's clock (CreateTime) may run ahead.
+      double anchored = static_cast<double>(now_ms - it->second) / 1000.0;
+      p.lag_seconds = std::max(p.lag_seconds, anchored);
+      p.lag_seconds_lower_bound = false;
+    }
+  }
+}
+
 std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories) {
   const int64_t now_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.offsets_read_at.time_since_epoch()).count();

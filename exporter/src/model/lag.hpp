@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "model/snapshot.hpp"
@@ -30,7 +31,7 @@ struct PartitionLag {
   std::optional<int64_t> log_end_offset;  // absent: unknown this poll, so no lag either
   std::optional<int64_t> lag;
   double lag_seconds = 0;
-  bool lag_seconds_lower_bound = false;   // committed offset older than the end-offset history
+  bool lag_seconds_lower_bound = false;   // committed offset older than the history, and not anchored
 };
 
 struct GroupLag {
@@ -46,6 +47,17 @@ struct GroupLag {
   int64_t total_lag() const;
   double max_lag_seconds() const;
 };
+
+// Record timestamps (ms) by (topic, partition, offset), read from Kafka for consumers that are
+// behind further than the end-offset history reaches.
+using RecordTimes = std::map<std::tuple<std::string, int32_t, int64_t>, int64_t>;
+
+// The (topic, partition, committed offset) of every partition whose lag in seconds is only a
+// lower bound: the records worth reading.
+std::vector<std::tuple<std::string, int32_t, int64_t>> lower_bound_partitions(const std::vector<GroupLag>& lag);
+
+// Replaces lower-bound lag in seconds by now - the record's timestamp where it is known.
+void anchor_lag_seconds(std::vector<GroupLag>& lag, const RecordTimes& times, int64_t now_ms);
 
 // Joins committed offsets with log end offsets (and their history, for seconds).
 // `histories` may be null (no lag in seconds then).
