@@ -14,6 +14,7 @@
 #include "http_get.hpp"
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
+#include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
@@ -24,17 +25,9 @@ class BurrowOnMock : public ::testing::Test {
  protected:
   void SetUp() override {
     cluster_.create_topic("orders", 1);
-    config::Config cfg;
-    cfg.web.listen_address = "127.0.0.1:0";
-    cfg.poll.interval = std::chrono::hours(1);
-    cfg.poll.request_timeout = std::chrono::milliseconds(3000);
+    auto cfg = testing::test_config("local", cluster_.bootstrap_servers(), {"keeps-up", "falls-behind", "stopped"});
     cfg.evaluation.window = 4;
     cfg.evaluation.min_completeness = 0.5;
-    config::ClusterConfig c;
-    c.name = "local";
-    c.bootstrap_servers = {cluster_.bootstrap_servers()};
-    c.groups.names = {"keeps-up", "falls-behind", "stopped"};
-    cfg.clusters.push_back(c);
     exporter_ = std::make_unique<app::Exporter>(cfg);
     exporter_->start(false);
   }

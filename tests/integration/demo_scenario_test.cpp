@@ -12,6 +12,7 @@
 #include "demo/traffic.hpp"
 #include "http_get.hpp"
 #include "metrics_text.hpp"
+#include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
@@ -35,18 +36,11 @@ TEST(DemoScenario, EveryDemoGroupGetsTheStatusOfItsBehaviour) {
   demo::Traffic traffic({cluster.bootstrap_servers(), std::chrono::seconds(10), std::chrono::seconds(10)});
   traffic.start();
 
-  config::Config cfg;
-  cfg.web.listen_address = "127.0.0.1:0";
+  auto cfg = testing::test_config("demo", cluster.bootstrap_servers(), demo::demo_groups());
   cfg.poll.interval = std::chrono::seconds(2);
   cfg.poll.request_timeout = std::chrono::seconds(2);
   cfg.evaluation.window = 5;
   cfg.evaluation.allowed_lag = 10;  // as the demo's config: auto-commit every second
-  config::ClusterConfig c;
-  c.name = "demo";
-  std::stringstream list(cluster.bootstrap_servers());
-  for (std::string s; std::getline(list, s, ',');) c.bootstrap_servers.push_back(s);
-  c.groups.names = demo::demo_groups();
-  cfg.clusters.push_back(c);
   app::Exporter exporter(cfg);
   exporter.start();
 

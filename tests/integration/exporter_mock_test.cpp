@@ -9,6 +9,7 @@
 #include "http_get.hpp"
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
+#include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
@@ -16,16 +17,7 @@ namespace {
 using testing::MetricsText;
 
 config::Config config_for(const std::string& bootstrap, std::vector<std::string> groups) {
-  config::Config cfg;
-  cfg.web.listen_address = "127.0.0.1:0";
-  cfg.poll.interval = std::chrono::hours(1);  // tests poll by hand
-  cfg.poll.request_timeout = std::chrono::milliseconds(3000);
-  config::ClusterConfig c;
-  c.name = "mock";
-  c.bootstrap_servers = {bootstrap};
-  c.groups.names = std::move(groups);
-  cfg.clusters.push_back(c);
-  return cfg;
+  return testing::test_config("mock", bootstrap, std::move(groups));
 }
 
 class ExporterOnMock : public ::testing::Test {

@@ -10,6 +10,7 @@
 #include "http_get.hpp"
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
+#include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
@@ -22,16 +23,8 @@ class LagSecondsOnMock : public ::testing::Test {
  protected:
   void SetUp() override {
     cluster_.create_topic("events", 1);
-    config::Config cfg;
-    cfg.web.listen_address = "127.0.0.1:0";
-    cfg.poll.interval = std::chrono::hours(1);
-    cfg.poll.request_timeout = std::chrono::milliseconds(3000);
-    config::ClusterConfig c;
-    c.name = "local";
-    c.bootstrap_servers = {cluster_.bootstrap_servers()};
-    c.groups.names = {"old", "older", "recent"};
-    cfg.clusters.push_back(c);
-    exporter_ = std::make_unique<app::Exporter>(cfg);
+    exporter_ = std::make_unique<app::Exporter>(
+        testing::test_config("local", cluster_.bootstrap_servers(), {"old", "older", "recent"}));
     exporter_->start(false);
   }
 

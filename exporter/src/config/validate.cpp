@@ -6,6 +6,7 @@
 #include <set>
 
 #include "config/config.hpp"
+#include "util/edit_distance.hpp"
 
 namespace lagwatch::config {
 namespace {
@@ -159,27 +160,10 @@ void validate(const Config& config) {
 }
 
 std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
-  // Levenshtein distance; the candidate lists are a handful of short keys.
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        const size_t up = row[j];
-        const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                          std::tolower(static_cast<unsigned char>(b[j - 1]));
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
-        diag = up;
-      }
-    }
-    return row[b.size()];
-  };
   const std::string* best = nullptr;
   size_t best_d = 0;
   for (const auto& c : candidates) {
-    const size_t d = distance(word, c);
+    const size_t d = util::edit_distance(word, c);
     if (best == nullptr || d < best_d) {
       best = &c;
       best_d = d;

@@ -17,6 +17,7 @@
 
 #include "evaluate/partition_rules.hpp"
 #include "evaluate/status.hpp"
+#include "util/edit_distance.hpp"
 
 namespace lagwatch::evaluate {
 namespace {
@@ -71,20 +72,6 @@ int64_t non_negative_integer(const json& v, const std::string& field) {
   return i;
 }
 
-size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = up;
-    }
-  }
-  return row[b.size()];
-}
 
 // Lower case without '_' and '-', so allowedLag, allowed-lag and AllowedLag all meet allowed_lag.
 std::string folded(std::string_view s) {
@@ -103,7 +90,7 @@ void reject_unknown_keys(const json& object, const std::vector<std::string_view>
     for (auto k : known) {
       const std::string fk = folded(k);
       const std::string fkey = folded(key);
-      if (fk == fkey || (!fkey.empty() && fk.starts_with(fkey)) || edit_distance(fkey, fk) <= 2) {
+      if (fk == fkey || (!fkey.empty() && fk.starts_with(fkey)) || util::edit_distance(fkey, fk) <= 2) {
         hint = " (did you mean \"" + std::string(k) + "\"?)";
         break;
       }
