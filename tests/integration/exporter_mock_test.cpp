@@ -221,6 +221,44 @@ TEST_F(ExporterOnMock, OneBrokerDownCostsOnlyItsOwnPartitions) {
             4);
 }
 
+TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
+  app::Exporter exporter(config_for(cluster_.bootstrap_servers(), {"billing"}));
+  exporter.start(false);
+  exporter.poll_all();
+  auto healthy = scrape(exporter);
+  EXPECT_EQ(healthy.get("kafka_controller_kafkacontroller_offlinepartitionscount", {{"cluster", "mock"}}), 0);
+  EXPECT_EQ(healthy.get("lagwatch_cluster_under_replicated_partitions", {{"cluster", "mock"}}), 0);
+  double leaders = 0;
+  for (const char* b : {"1", "2", "3"}) {
+    leaders += healthy.get("kafka_server_replicamanager_leadercount", {{"cluster", "mock"}, {"broker", b}}).value_or(0);
+    EXPECT_EQ(healthy.get("kafka_server_replicamanager_partitioncount", {{"cluster", "mock"}, {"broker", b}}), 3);
+    EXPECT_EQ(healthy.get("lagwatch_broker_up", {{"cluster", "mock"}, {"broker", b}}), 1);
+  }
+  EXPECT_EQ(leaders, 3);
+
+  cluster_.set_partition_leader("orders", 1, -1);
+  std::optional<double> offline;
+  for (int i = 0; i < 10 && offline != 1.0; ++i) {  // librdkafka caches metadata briefly
+    exporter.poll_all();
+    offline = scrape(exporter).get("kafka_controller_kafkacontroller_offlinepartitionscount", {{"cluster", "mock"}});
+  }
+  auto m = scrape(exporter);
+  EXPECT_EQ(offline, 1);
+  EXPECT_EQ(m.get("lagwatch_cluster_offline_partitions", {{"cluster", "mock"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}}), 0);
+  EXPECT_EQ(m.get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), -1);
+
+  cluster_.set_partition_leader("orders", 1, 2);
+  for (int i = 0; i < 10 && offline != 0.0; ++i) {
+    exporter.poll_all();
+    offline = scrape(exporter).get("kafka_controller_kafkacontroller_offlinepartitionscount", {{"cluster", "mock"}});
+  }
+  EXPECT_EQ(offline, 0);
+  EXPECT_EQ(scrape(exporter).get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}),
+            2);
+}
+
 TEST(ExporterConfig, RejectedKafkaPropertyIsNamedWithoutItsSecretValue) {
   config::Config cfg;
   config::ClusterConfig c;

@@ -10,6 +10,7 @@
 #include "app/logging.hpp"
 #include "app/signals.hpp"
 #include "demo/demo_config.hpp"
+#include "demo/incidents.hpp"
 #include "demo/mock_cluster.hpp"
 #include "demo/traffic.hpp"
 
@@ -56,11 +57,13 @@ int run_demo(const config::CommandLine& cl) {
 
   app::Exporter exporter(cfg);
   exporter.start();
+  Incidents incidents(cluster, {});
 
   std::cout << "\nlagwatch demo is running: a 3-broker mock Kafka cluster at " << bootstrap << "\n"
             << "  topics:  orders (6 partitions), payments (3), inventory (3), produced to continuously\n"
             << "  groups:  billing (keeps up), analytics (falls behind), audit (stops after 45 s),\n"
-            << "           shipping (stays in the group but stops committing after 20 s)\n\n"
+            << "           shipping (stays in the group but stops committing after 20 s)\n"
+            << "  incident: inventory/2 goes offline (no leader) 60 s after start, for 30 s, every 2 minutes\n\n"
             << "  metrics: " << local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path) << "\n"
             << "  try:     curl -s " << local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path)
             << " | grep kafka_consumergroup_lag_sum\n"

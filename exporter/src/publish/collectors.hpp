@@ -18,6 +18,8 @@ using Views = std::map<std::string, std::shared_ptr<const collect::ClusterView>>
 void collect_brokers(const Views& views, Families& out);
 // kafka_topic_partitions and the kafka_topic_partition_* families (kafka_exporter's names).
 void collect_topics(const Views& views, Families& out);
+// Cluster health from metadata: URP, offline, per-broker load (JMX names where they map).
+void collect_health(const Views& views, Families& out);
 // kafka_consumergroup_* (kafka_exporter's names) and lagwatch's lag in seconds.
 void collect_groups(const Views& views, Families& out);
 // Burrow-style evaluation: lagwatch's status families and Burrow's own burrow_kafka_* ones.

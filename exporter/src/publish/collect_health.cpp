@@ -1,0 +1,66 @@
+// Cluster health families. Where a broker-side JMX metric means the same thing, its name is
+// used (lowercased as the Prometheus JMX exporter's usual Kafka rules produce it), labelled by
+// `broker` instead of by scrape target, so an alert such as
+// sum(kafka_server_replicamanager_underreplicatedpartitions) > 0 reads the same with either
+// source. Everything else is lagwatch_*.
+#include "model/cluster_health.hpp"
+#include "publish/collectors.hpp"
+
+namespace lagwatch::publish {
+
+void collect_health(const Views& views, Families& out) {
+  auto urp = out.gauge("kafka_server_replicamanager_underreplicatedpartitions",
+                       "Under-replicated partitions led by a broker (ISR smaller than replicas), as JMX reports it.");
+  auto leaders = out.gauge("kafka_server_replicamanager_leadercount", "Partitions a broker leads.");
+  auto replicas = out.gauge("kafka_server_replicamanager_partitioncount", "Partitions with a replica on a broker.");
+  auto offline = out.gauge("kafka_controller_kafkacontroller_offlinepartitionscount",
+                           "Partitions without a live leader in the cluster.");
+  auto under_min = out.gauge("kafka_server_replicamanager_underminisrpartitioncount",
+                             "Partitions whose ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
+  auto at_min = out.gauge("kafka_server_replicamanager_atminisrpartitioncount",
+                          "Partitions whose ISR equals the topic's min.insync.replicas (needs DescribeConfigs).");
+
+  auto c_urp = out.gauge("lagwatch_cluster_under_replicated_partitions", "Under-replicated partitions in the cluster.");
+  auto c_offline = out.gauge("lagwatch_cluster_offline_partitions",
+                             "Partitions with no leader, or a leader that is not a live broker.");
+  auto c_not_preferred = out.gauge("lagwatch_cluster_not_preferred_leader_partitions",
+                                   "Online partitions whose leader is not their preferred (first) replica.");
+  auto c_down = out.gauge("lagwatch_cluster_brokers_down",
+                          "Brokers named in replica sets but missing from the cluster's broker list.");
+  auto b_up = out.gauge("lagwatch_broker_up", "1 if the broker is in the cluster's broker list, 0 if only replica sets name it.");
+  auto b_share = out.gauge("lagwatch_broker_leader_share", "Share of the cluster's online partitions a broker leads (0 to 1).");
+  auto p_offline = out.gauge("lagwatch_topic_partition_offline",
+                             "1 if the partition has no leader or its leader is not a live broker.");
+
+  for (const auto& [cluster, view] : views) {
+    const auto& snap = *view->snapshot;
+    if (!snap.metadata_ok) continue;
+    const auto health = model::cluster_health(snap);
+    Labels c{{"cluster", cluster}};
+    out.add(offline, c, health.offline);
+    out.add(c_offline, c, health.offline);
+    out.add(c_urp, c, health.under_replicated);
+    out.add(c_not_preferred, c, health.not_preferred_leader);
+    out.add(c_down, c, health.brokers_down);
+    if (health.under_min_isr) out.add(under_min, c, *health.under_min_isr);
+    if (health.at_min_isr) out.add(at_min, c, *health.at_min_isr);
+    for (const auto& b : health.brokers) {
+      Labels l{{"cluster", cluster}, {"broker", std::to_string(b.id)}};
+      out.add(b_up, l, b.live ? 1 : 0);
+      out.add(replicas, l, b.replica_partitions);
+      if (!b.live) continue;
+      out.add(urp, l, b.under_replicated_led);
+      out.add(leaders, l, b.leader_partitions);
+      out.add(b_share, l, b.leader_share);
+    }
+    const auto live = model::live_broker_ids(snap);
+    for (const auto& t : snap.topics) {
+      for (const auto& p : t.partitions) {
+        bool is_offline = model::partition_health(p, live, std::nullopt).offline;
+        out.add(p_offline, {{"cluster", cluster}, {"topic", t.name}, {"partition", std::to_string(p.id)}}, is_offline);
+      }
+    }
+  }
+}
+
+}  // namespace lagwatch::publish
