@@ -3,6 +3,8 @@
 // the exact values scraped over HTTP.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "app/exporter.hpp"
 #include "demo/mock_cluster.hpp"
 #include "http/gzip.hpp"
@@ -257,6 +259,33 @@ TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
   EXPECT_EQ(offline, 0);
   EXPECT_EQ(scrape(exporter).get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}),
             2);
+}
+
+TEST_F(ExporterOnMock, MissingDescribeConfigsIsReportedAndOnlyItsFamiliesAreAbsent) {
+  auto cfg = config_for(cluster_.bootstrap_servers(), {"billing"});
+  cfg.poll.request_timeout = std::chrono::milliseconds(1000);
+  app::Exporter exporter(cfg);
+  exporter.start(false);
+  exporter.poll_all();  // sends DescribeConfigs in the background; the poll does not wait
+  std::optional<double> unavailable;
+  for (int i = 0; i < 20 && !unavailable; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    exporter.poll_all();
+    unavailable = scrape(exporter).get("lagwatch_kafka_api_unsupported", {{"cluster", "mock"}, {"api", "DescribeConfigs"}});
+  }
+  EXPECT_EQ(unavailable, 1);
+  auto m = scrape(exporter);
+  std::vector<std::pair<std::string, std::string>> t{{"cluster", "mock"}, {"topic", "orders"}};
+  EXPECT_EQ(m.get("lagwatch_topic_replication_factor", t), 3);
+  EXPECT_EQ(m.get("lagwatch_topic_checklist_violation",
+                  {{"cluster", "mock"}, {"topic", "orders"}, {"rule", "replication_factor_below_3"}}),
+            0);
+  EXPECT_EQ(m.count("lagwatch_topic_min_insync_replicas"), 0u);
+  EXPECT_EQ(m.count("kafka_server_replicamanager_underminisrpartitioncount"), 0u);
+  EXPECT_FALSE(m.get("lagwatch_topic_checklist_violation",
+                     {{"cluster", "mock"}, {"topic", "orders"}, {"rule", "min_insync_below_2"}})
+                   .has_value());
+  EXPECT_EQ(m.get("lagwatch_cluster_up", {{"cluster", "mock"}}), 1);
 }
 
 TEST(ExporterConfig, RejectedKafkaPropertyIsNamedWithoutItsSecretValue) {

@@ -119,6 +119,39 @@ TEST(MetricsPage, BeforeTheFirstPollOnlyTheAgeHeaderIsServed) {
   EXPECT_EQ(m.size(), 0u);
 }
 
+TEST(MetricsPage, HealthAndChecklistFamilies) {
+  MetricsPage page;
+  auto v = view_of("prod");
+  auto snap = std::const_pointer_cast<model::ClusterSnapshot>(v->snapshot);
+  model::TopicConfig cfg;
+  cfg.min_insync_replicas = 3;  // equal to RF: cannot lose a broker
+  cfg.retention_ms = 604'800'000;
+  cfg.cleanup_policy = "delete";
+  snap->topic_configs["orders"] = cfg;
+  page.update(v);
+  MetricsText m(page.scrape(false).data);
+  // Partition 1: ISR [3] of 3 replicas, led by 3. Partition 2: no leader (offline).
+  EXPECT_EQ(m.get("kafka_controller_kafkacontroller_offlinepartitionscount", {{"cluster", "prod"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_cluster_under_replicated_partitions", {{"cluster", "prod"}}), 2);
+  EXPECT_EQ(m.get("kafka_server_replicamanager_underreplicatedpartitions", {{"cluster", "prod"}, {"broker", "3"}}), 1);
+  EXPECT_EQ(m.get("kafka_server_replicamanager_underreplicatedpartitions", {{"cluster", "prod"}, {"broker", "1"}}), 0);
+  EXPECT_EQ(m.get("kafka_server_replicamanager_leadercount", {{"cluster", "prod"}, {"broker", "1"}}), 1);
+  EXPECT_EQ(m.get("kafka_server_replicamanager_partitioncount", {{"cluster", "prod"}, {"broker", "2"}}), 3);
+  // Online partitions: 0 has ISR 3 (not under, not at... equal to 3: at min), 1 has ISR 1 (under).
+  EXPECT_EQ(m.get("kafka_server_replicamanager_underminisrpartitioncount", {{"cluster", "prod"}}), 1);
+  EXPECT_EQ(m.get("kafka_server_replicamanager_atminisrpartitioncount", {{"cluster", "prod"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "prod"}, {"topic", "orders"}, {"partition", "2"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_min_insync_replicas", {{"cluster", "prod"}, {"topic", "orders"}}), 3);
+  EXPECT_EQ(m.get("lagwatch_topic_retention_ms", {{"cluster", "prod"}, {"topic", "orders"}}), 604'800'000);
+  EXPECT_EQ(m.get("lagwatch_topic_config_info", {{"cluster", "prod"}, {"topic", "orders"}, {"cleanup_policy", "delete"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_checklist_violation",
+                  {{"cluster", "prod"}, {"topic", "orders"}, {"rule", "min_insync_not_below_rf"}}),
+            1);
+  EXPECT_EQ(m.get("lagwatch_topic_checklist_violation",
+                  {{"cluster", "prod"}, {"topic", "orders"}, {"rule", "replication_factor_below_3"}}),
+            0);
+}
+
 TEST(MetricsPage, DataAgeIsComputedPerScrape) {
   MetricsPage page;
   auto v = view_of("prod");

@@ -1,5 +1,7 @@
 #include "collect/cluster_collector.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <map>
 
@@ -62,8 +64,36 @@ model::ClusterSnapshot ClusterCollector::poll() {
   for (auto& e : offsets.errors) add_error(snap, model::ErrorKind::list_offsets, std::move(e));
 
   collect_groups(snap);
+  collect_topic_configs(snap);
   snap.finished = model::Clock::now();
   return snap;
+}
+
+void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
+  // Configs change rarely: ask every 10 polls, answer collected whenever it has arrived.
+  constexpr int kRefreshEveryPolls = 10;
+  if (auto answer = config_reader_.take()) {
+    if (answer->error.empty()) {
+      topic_configs_ = std::move(answer->topics);
+      topic_configs_error_.clear();
+    } else {
+      if (answer->error != topic_configs_error_) {
+        spdlog::warn("cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
+                     cluster_.name, answer->error);
+      }
+      topic_configs_error_ = std::move(answer->error);
+    }
+  }
+  if (!config_reader_.in_flight() && --polls_until_config_refresh_ <= 0) {
+    std::vector<std::string> names;
+    for (const auto& t : snap.topics) names.push_back(t.name);
+    config_reader_.submit(names);
+    polls_until_config_refresh_ = kRefreshEveryPolls;
+  }
+  if (!topic_configs_error_.empty()) snap.unsupported_apis.push_back("DescribeConfigs");
+  for (const auto& t : snap.topics) {
+    if (auto it = topic_configs_.find(t.name); it != topic_configs_.end()) snap.topic_configs.emplace(*it);
+  }
 }
 
 void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {

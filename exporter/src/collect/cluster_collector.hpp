@@ -11,6 +11,7 @@
 
 #include "config/config.hpp"
 #include "kafka/client.hpp"
+#include "kafka/describe_configs.hpp"
 #include "model/lag.hpp"
 #include "model/snapshot.hpp"
 
@@ -32,6 +33,7 @@ class ClusterCollector {
 
  private:
   void collect_groups(model::ClusterSnapshot& snap);
+  void collect_topic_configs(model::ClusterSnapshot& snap);
   void fetch_offsets(model::ClusterSnapshot& snap);
   bool topic_selected(const std::string& topic) const;
 
@@ -40,6 +42,10 @@ class ClusterCollector {
   kafka::Client client_;
   config::NameFilter group_filter_;
   config::NameFilter topic_filter_;
+  kafka::TopicConfigReader config_reader_{client_};
+  std::map<std::string, model::TopicConfig> topic_configs_;  // last answer
+  std::string topic_configs_error_;                          // last failure, if the last answer failed
+  int polls_until_config_refresh_ = 0;
   std::unique_ptr<kafka::Client> record_reader_;  // created on first use
   model::RecordTimes record_times_;                // cache, pruned to the last poll's wants
   // Groups of the last poll, kept through a partial group listing.

@@ -40,6 +40,13 @@ struct Topic {
   const Partition* find(int32_t id) const;
 };
 
+// A topic's effective configuration, from DescribeConfigs (broker defaults applied).
+struct TopicConfig {
+  std::optional<int> min_insync_replicas;
+  std::optional<int64_t> retention_ms;
+  std::string cleanup_policy;
+};
+
 struct GroupMember {
   std::string member_id;
   std::string client_id;
@@ -82,6 +89,9 @@ struct ClusterSnapshot {
   std::vector<Broker> brokers;
   std::optional<int32_t> controller_id;
   std::vector<Topic> topics;             // sorted by name
+  // Configs of the topics above, where DescribeConfigs answered (it runs in the background,
+  // so a topic may appear here a poll or two after it appears in `topics`).
+  std::map<std::string, TopicConfig> topic_configs;
   std::vector<Group> groups;             // sorted by name
   std::vector<PollError> errors;
   int list_offsets_requests = 0;

@@ -35,7 +35,11 @@ void collect_health(const Views& views, Families& out) {
   for (const auto& [cluster, view] : views) {
     const auto& snap = *view->snapshot;
     if (!snap.metadata_ok) continue;
-    const auto health = model::cluster_health(snap);
+    std::map<std::string, int> min_isr;
+    for (const auto& [topic, cfg] : snap.topic_configs) {
+      if (cfg.min_insync_replicas) min_isr[topic] = *cfg.min_insync_replicas;
+    }
+    const auto health = model::cluster_health(snap, min_isr);
     Labels c{{"cluster", cluster}};
     out.add(offline, c, health.offline);
     out.add(c_offline, c, health.offline);

@@ -20,6 +20,8 @@ void collect_brokers(const Views& views, Families& out);
 void collect_topics(const Views& views, Families& out);
 // Cluster health from metadata: URP, offline, per-broker load (JMX names where they map).
 void collect_health(const Views& views, Families& out);
+// Topic configs (DescribeConfigs) and the production checklist per topic.
+void collect_topic_configs(const Views& views, Families& out);
 // kafka_consumergroup_* (kafka_exporter's names) and lagwatch's lag in seconds.
 void collect_groups(const Views& views, Families& out);
 // Burrow-style evaluation: lagwatch's status families and Burrow's own burrow_kafka_* ones.

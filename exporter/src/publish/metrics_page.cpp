@@ -20,6 +20,7 @@ std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& vi
   collect_brokers(views, families);
   collect_topics(views, families);
   collect_health(views, families);
+  collect_topic_configs(views, families);
   collect_groups(views, families);
   collect_evaluation(views, families);
 

@@ -1,0 +1,25 @@
+#include "model/topic_checklist.hpp"
+
+#include <algorithm>
+#include <climits>
+
+namespace lagwatch::model {
+
+int replication_factor(const Topic& topic) {
+  int rf = INT_MAX;
+  for (const auto& p : topic.partitions) rf = std::min(rf, static_cast<int>(p.replicas.size()));
+  return topic.partitions.empty() ? 0 : rf;
+}
+
+std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::optional<TopicConfig>& config) {
+  const int rf = replication_factor(topic);
+  std::vector<ChecklistResult> out{{"replication_factor_below_3", rf < 3}};
+  if (config && config->min_insync_replicas) {
+    const int min_isr = *config->min_insync_replicas;
+    out.push_back({"min_insync_below_2", min_isr < 2});
+    out.push_back({"min_insync_not_below_rf", min_isr >= rf});
+  }
+  return out;
+}
+
+}  // namespace lagwatch::model
