@@ -128,6 +128,7 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   cfg.retention_ms = 604'800'000;
   cfg.cleanup_policy = "delete";
   snap->topic_configs["orders"] = cfg;
+  snap->controller_id = 2;
   page.update(v);
   MetricsText m(page.scrape(false).data);
   // Partition 1: ISR [3] of 3 replicas, led by 3. Partition 2: no leader (offline).
@@ -141,6 +142,9 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   EXPECT_EQ(m.get("kafka_server_replicamanager_underminisrpartitioncount", {{"cluster", "prod"}}), 1);
   EXPECT_EQ(m.get("kafka_server_replicamanager_atminisrpartitioncount", {{"cluster", "prod"}}), 1);
   EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "prod"}, {"topic", "orders"}, {"partition", "2"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_cluster_controller_id", {{"cluster", "prod"}}), 2);
+  EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "2"}}), 1);
+  EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "1"}}), 0);
   EXPECT_EQ(m.get("lagwatch_topic_min_insync_replicas", {{"cluster", "prod"}, {"topic", "orders"}}), 3);
   EXPECT_EQ(m.get("lagwatch_topic_retention_ms", {{"cluster", "prod"}, {"topic", "orders"}}), 604'800'000);
   EXPECT_EQ(m.get("lagwatch_topic_config_info", {{"cluster", "prod"}, {"topic", "orders"}, {"cleanup_policy", "delete"}}), 1);

@@ -49,6 +49,7 @@ model::ClusterSnapshot ClusterCollector::poll() {
     auto md = kafka::fetch_metadata(client_);
     snap.metadata_ok = true;
     snap.brokers = std::move(md.brokers);
+    snap.controller_id = md.controller_id;
     for (auto& t : md.topics) {
       if (topic_selected(t.name)) snap.topics.push_back(std::move(t));
     }

@@ -18,6 +18,8 @@ ClusterMetadata fetch_metadata(const Client& client) {
 
   ClusterMetadata out;
   out.answering_broker = md->orig_broker_id;
+  // The Metadata answer just received carries the controller; 0 ms: read what it said.
+  if (int32_t controller = rd_kafka_controllerid(client.get(), 0); controller >= 0) out.controller_id = controller;
   out.brokers.reserve(md->broker_cnt);
   for (int i = 0; i < md->broker_cnt; ++i) {
     const auto& b = md->brokers[i];

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 
 #include "kafka/client.hpp"
 #include "model/snapshot.hpp"
@@ -12,6 +13,7 @@ struct ClusterMetadata {
   std::vector<model::Broker> brokers;    // sorted by id
   std::vector<model::Topic> topics;      // sorted by name; partitions sorted by id; no offsets yet
   int32_t answering_broker = -1;
+  std::optional<int32_t> controller_id;  // from Metadata v1+; absent when not reported
 };
 
 // Throws KafkaError when no broker answers within the client's request timeout.
