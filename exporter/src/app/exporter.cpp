@@ -57,8 +57,10 @@ http::Response Exporter::handle(const http::Request& request) const {
     r.headers.emplace_back("Vary", "Accept-Encoding");
     return r;
   }
-  if (auto burrow = publish::burrow_api(request, page_.views(), config_, readiness().status == 200)) {
-    return std::move(*burrow);
+  if (request.path.rfind("/v3/", 0) == 0 || request.path == "/v3" || request.path.rfind("/burrow/", 0) == 0) {
+    if (auto burrow = publish::burrow_api(request, page_.views(), config_, readiness().status == 200)) {
+      return std::move(*burrow);
+    }
   }
   if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n", false, {}};
   if (request.path == "/readyz") return readiness();

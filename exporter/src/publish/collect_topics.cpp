@@ -1,5 +1,5 @@
-#include <algorithm>
 
+#include "model/cluster_health.hpp"
 #include "publish/collectors.hpp"
 
 namespace lagwatch::publish {
@@ -21,6 +21,7 @@ void collect_topics(const Views& views, Families& out) {
   for (const auto& [cluster, view] : views) {
     const auto& snap = *view->snapshot;
     if (!snap.metadata_ok) continue;
+    const auto live = model::live_broker_ids(snap);
     for (const auto& t : snap.topics) {
       out.add(partitions, {{"cluster", cluster}, {"topic", t.name}}, static_cast<double>(t.partitions.size()));
       for (const auto& p : t.partitions) {
@@ -30,9 +31,9 @@ void collect_topics(const Views& views, Families& out) {
         out.add(leader, l, p.leader);
         out.add(replicas, l, static_cast<double>(p.replicas.size()));
         out.add(isr, l, static_cast<double>(p.isr.size()));
-        bool is_preferred = p.leader >= 0 && !p.replicas.empty() && p.replicas.front() == p.leader;
-        out.add(preferred, l, is_preferred ? 1 : 0);
-        out.add(urp, l, p.isr.size() < p.replicas.size() ? 1 : 0);
+        const auto health = model::partition_health(p, live, std::nullopt);
+        out.add(preferred, l, health.preferred_leader ? 1 : 0);
+        out.add(urp, l, health.under_replicated ? 1 : 0);
       }
     }
   }
