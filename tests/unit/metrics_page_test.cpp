@@ -143,6 +143,13 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   EXPECT_EQ(m.get("kafka_server_replicamanager_atminisrpartitioncount", {{"cluster", "prod"}}), 1);
   EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "prod"}, {"topic", "orders"}, {"partition", "2"}}), 1);
   EXPECT_EQ(m.get("lagwatch_cluster_controller_id", {{"cluster", "prod"}}), 2);
+  auto p = [](const char* id) {
+    return std::vector<std::pair<std::string, std::string>>{{"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
+  };
+  EXPECT_EQ(m.get("lagwatch_topic_partition_at_min_isr", p("0")), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_under_min_isr", p("0")), 0);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_under_min_isr", p("1")), 1);
+  EXPECT_FALSE(m.get("lagwatch_topic_partition_under_min_isr", p("2")).has_value());  // offline: counted as such
   EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "2"}}), 1);
   EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "1"}}), 0);
   EXPECT_EQ(m.get("lagwatch_topic_min_insync_replicas", {{"cluster", "prod"}, {"topic", "orders"}}), 3);

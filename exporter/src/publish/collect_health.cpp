@@ -34,6 +34,10 @@ void collect_health(const Views& views, Families& out) {
                           "Brokers named in replica sets but missing from the cluster's broker list.");
   auto b_up = out.gauge("lagwatch_broker_up", "1 if the broker is in the cluster's broker list, 0 if only replica sets name it.");
   auto b_share = out.gauge("lagwatch_broker_leader_share", "Share of the cluster's online partitions a broker leads (0 to 1).");
+  auto p_under_min = out.gauge("lagwatch_topic_partition_under_min_isr",
+                               "1 if the partition's ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
+  auto p_at_min = out.gauge("lagwatch_topic_partition_at_min_isr",
+                            "1 if the partition's ISR equals the topic's min.insync.replicas: one more loss blocks acks=all.");
   auto p_offline = out.gauge("lagwatch_topic_partition_offline",
                              "1 if the partition has no leader or its leader is not a live broker.");
 
@@ -66,9 +70,14 @@ void collect_health(const Views& views, Families& out) {
     }
     const auto live = model::live_broker_ids(snap);
     for (const auto& t : snap.topics) {
+      std::optional<int> topic_min_isr;
+      if (auto it = min_isr.find(t.name); it != min_isr.end()) topic_min_isr = it->second;
       for (const auto& p : t.partitions) {
-        bool is_offline = model::partition_health(p, live, std::nullopt).offline;
-        out.add(p_offline, {{"cluster", cluster}, {"topic", t.name}, {"partition", std::to_string(p.id)}}, is_offline);
+        const auto h = model::partition_health(p, live, topic_min_isr);
+        Labels l{{"cluster", cluster}, {"topic", t.name}, {"partition", std::to_string(p.id)}};
+        out.add(p_offline, l, h.offline);
+        if (h.under_min_isr && !h.offline) out.add(p_under_min, l, *h.under_min_isr);
+        if (h.at_min_isr && !h.offline) out.add(p_at_min, l, *h.at_min_isr);
       }
     }
   }
