@@ -153,7 +153,7 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "2"}}), 1);
   EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "1"}}), 0);
   EXPECT_EQ(m.get("lagwatch_topic_min_insync_replicas", {{"cluster", "prod"}, {"topic", "orders"}}), 3);
-  EXPECT_EQ(m.get("lagwatch_topic_retention_ms", {{"cluster", "prod"}, {"topic", "orders"}}), 604'800'000);
+  EXPECT_EQ(m.get("lagwatch_topic_retention_seconds", {{"cluster", "prod"}, {"topic", "orders"}}), 604'800);
   EXPECT_EQ(m.get("lagwatch_topic_config_info", {{"cluster", "prod"}, {"topic", "orders"}, {"cleanup_policy", "delete"}}), 1);
   EXPECT_EQ(m.get("lagwatch_topic_checklist_violation",
                   {{"cluster", "prod"}, {"topic", "orders"}, {"rule", "min_insync_not_below_rf"}}),

@@ -7,7 +7,8 @@ void collect_topic_configs(const Views& views, Families& out) {
   auto rf = out.gauge("lagwatch_topic_replication_factor", "Replication factor of a topic (smallest over its partitions).");
   auto min_isr = out.gauge("lagwatch_topic_min_insync_replicas",
                            "Effective min.insync.replicas of a topic (needs DescribeConfigs).");
-  auto retention = out.gauge("lagwatch_topic_retention_ms", "Effective retention.ms of a topic; -1 means unlimited.");
+  auto retention = out.gauge("lagwatch_topic_retention_seconds",
+                             "Effective retention.ms of a topic, in seconds; -1 means unlimited.");
   auto info = out.gauge("lagwatch_topic_config_info", "Topic configuration as labels (always 1): cleanup_policy.");
   auto checklist = out.gauge("lagwatch_topic_checklist_violation",
                              "1 if a topic violates a production checklist rule (label rule), 0 if it passes; rules "
@@ -21,7 +22,9 @@ void collect_topic_configs(const Views& views, Families& out) {
       std::optional<model::TopicConfig> cfg;
       if (auto it = snap.topic_configs.find(t.name); it != snap.topic_configs.end()) cfg = it->second;
       if (cfg && cfg->min_insync_replicas) out.add(min_isr, l, *cfg->min_insync_replicas);
-      if (cfg && cfg->retention_ms) out.add(retention, l, static_cast<double>(*cfg->retention_ms));
+      if (cfg && cfg->retention_ms) {
+        out.add(retention, l, *cfg->retention_ms < 0 ? -1.0 : static_cast<double>(*cfg->retention_ms) / 1000.0);
+      }
       if (cfg && !cfg->cleanup_policy.empty()) {
         out.add(info, {{"cluster", cluster}, {"topic", t.name}, {"cleanup_policy", cfg->cleanup_policy}}, 1);
       }
