@@ -23,10 +23,8 @@ using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<rd_kafka_event_destro
 using PartitionListPtr =
     std::unique_ptr<rd_kafka_topic_partition_list_t, Deleter<rd_kafka_topic_partition_list_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<rd_kafka_AdminOptions_destroy>>;
-using ErrorPtr = std::unique_ptr<rd_kafka_error_t, Deleter<rd_kafka_error_destroy>>;
 using GroupOffsetsRequestPtr =
     std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, Deleter<rd_kafka_ListConsumerGroupOffsets_destroy>>;
-using TopicPtr = std::unique_ptr<rd_kafka_topic_t, Deleter<rd_kafka_topic_destroy>>;
 
 // rd_kafka_metadata_destroy takes a const pointer, so it needs its own deleter.
 struct MetadataDeleter {
