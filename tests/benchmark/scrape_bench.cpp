@@ -144,7 +144,7 @@ int main(int argc, char** argv) {
     histories.record(*snap);
     auto view = std::make_shared<collect::ClusterView>();
     view->lag = model::compute_lag(*snap, &histories);
-    int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(snap->offsets_read_at.time_since_epoch()).count();
+    const int64_t now_ms = snap->offsets_read_ms();
     windows.record(view->lag, now_ms);
     view->evaluations = evaluate::evaluate_cluster(*snap, view->lag, windows, histories, cfg.evaluation, now_ms);
     view->snapshot = snap;

@@ -75,8 +75,7 @@ std::shared_ptr<const ClusterView> Poller::poll_once() {
   auto view = std::make_shared<ClusterView>();
   view->lag = model::compute_lag(*snap, &histories_);
   if (snap->metadata_ok) {
-    const int64_t now_ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(snap->offsets_read_at.time_since_epoch()).count();
+    const int64_t now_ms = snap->offsets_read_ms();
     auto wanted = model::lower_bound_partitions(view->lag);
     if (!wanted.empty()) model::anchor_lag_seconds(view->lag, collector_.record_timestamps(wanted), now_ms);
     windows_.record(view->lag, now_ms);

@@ -48,8 +48,7 @@ void anchor_lag_seconds(std::vector<GroupLag>& lag, const RecordTimes& times, in
 }
 
 std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories) {
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.offsets_read_at.time_since_epoch()).count();
+  const int64_t now_ms = snapshot.offsets_read_ms();
   std::vector<GroupLag> out;
   out.reserve(snapshot.groups.size());
   for (const auto& g : snapshot.groups) {

@@ -101,6 +101,10 @@ struct ClusterSnapshot {
 
   const Topic* find_topic(const std::string& name) const;
   size_t partition_count() const;
+  // offsets_read_at in Unix milliseconds: the "now" of lag, history and evaluation.
+  int64_t offsets_read_ms() const {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(offsets_read_at.time_since_epoch()).count();
+  }
 };
 
 }  // namespace lagwatch::model

@@ -4,8 +4,7 @@ namespace lagwatch::store {
 
 void PartitionHistories::record(const model::ClusterSnapshot& snapshot) {
   if (!snapshot.metadata_ok) return;  // an unreachable cluster says nothing about its partitions
-  const int64_t now_ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.offsets_read_at.time_since_epoch()).count();
+  const int64_t now_ms = snapshot.offsets_read_ms();
   std::map<std::pair<std::string, int32_t>, OffsetHistory> next;
   for (const auto& topic : snapshot.topics) {
     for (const auto& p : topic.partitions) {
