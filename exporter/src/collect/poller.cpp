@@ -105,7 +105,7 @@ void Poller::log_transitions(const model::ClusterSnapshot& snap) {
     spdlog::warn("cluster {}: {}", snap.cluster, problem);
   }
   for (const auto& api : snap.unsupported_apis) {
-    if (changed) spdlog::info("cluster {}: the brokers do not support {}; related metrics are absent", snap.cluster, api);
+    if (changed) spdlog::info("cluster {}: {} is not available on this cluster; the metrics that need it are absent", snap.cluster, api);
   }
   last_logged_problem_ = std::move(problem);
   last_logged_at_ = now;
