@@ -16,6 +16,8 @@ packages=(
   libbenchmark-dev
   kcat
   prometheus prometheus-alertmanager
+  python3 python3-yaml
+  docker-compose
 )
 
 missing=()
