@@ -2,6 +2,7 @@
 //
 //   lagwatch [serve]            monitor the clusters of --config / --kafka.server
 //   lagwatch demo               the same, on an embedded mock cluster with traffic
+//   lagwatch loadgen            the demo's traffic against a real cluster
 //   lagwatch check-config FILE  validate a config and print it with secrets masked
 //   lagwatch evaluate [FILE]    apply the Burrow rules to one window (JSON) and explain
 //   lagwatch version | help
@@ -15,6 +16,7 @@
 #include "app/signals.hpp"
 #include "config/command_line.hpp"
 #include "demo/demo_runner.hpp"
+#include "demo/loadgen.hpp"
 #include "evaluate/evaluate_command.hpp"
 #include "kafka/client.hpp"
 
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
     }
     if (cl.command == "check-config") return check_config(cl);
     if (cl.command == "demo") return demo::run_demo(cl);
+    if (cl.command == "loadgen") return demo::run_loadgen(effective_config(cl));
     if (cl.command == "evaluate") return evaluate_window(cl);
     if (cl.command == "serve") return serve(cl);
     throw config::UsageError("unknown command \"" + cl.command + "\"");

@@ -153,13 +153,15 @@ int main(int argc, char** argv) {
     render_ms.push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
   }
 
-  auto plain = page.scrape(false).data.size();
-  auto zipped = page.scrape(true).data.size();
+  auto plain = page.scrape(false).size();
+  auto zipped = page.scrape(true).size();
   http::Server server("127.0.0.1:0", [&page](const http::Request& r) {
     auto body = page.scrape(r.accepts_gzip());
     http::Response resp;
     resp.content_type = "text/plain; version=0.0.4";
-    resp.body = std::move(body.data);
+    resp.shared_pieces = std::move(body.shared);
+    resp.shared_owner = std::move(body.owner);
+    resp.body = std::move(body.tail);
     resp.body_is_gzip = body.gzip;
     return resp;
   });

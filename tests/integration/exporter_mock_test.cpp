@@ -80,7 +80,7 @@ TEST_F(ExporterOnMock, ExportsOffsetsAndLagAsKafkaExporterDoes) {
   EXPECT_EQ(m.get("kafka_consumergroup_current_offset_sum", gt), 24);
   // One poll: the committed offset predates the history, so lag in seconds comes from the
   // timestamp of the record at offset 4, produced moments ago (not a lower bound any more).
-  EXPECT_EQ(m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("0")), 0);
+  EXPECT_FALSE(m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("0")).has_value());  // sparse: absent when exact
   EXPECT_GE(*m.get("lagwatch_consumergroup_lag_seconds", gp("0")), 0.0);
   EXPECT_LT(*m.get("lagwatch_consumergroup_lag_seconds", gp("0")), 60.0);
   EXPECT_EQ(m.get("lagwatch_consumergroup_lag_seconds", gp("1")), 0);
@@ -123,7 +123,7 @@ TEST_F(ExporterOnMock, LagFollowsNewRecordsAndCommitsOnTheNextPoll) {
   EXPECT_EQ(m.get("kafka_consumergroup_lag", gp("1")), 3);
   // Records 22..24 arrived between the two polls: the estimate lies within that interval,
   // so it is no longer a lower bound.
-  EXPECT_EQ(m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("1")), 0);
+  EXPECT_FALSE(m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("1")).has_value());
   EXPECT_EQ(m.get("lagwatch_polls_total", {{"cluster", "mock"}}), 2);
 }
 
@@ -259,7 +259,7 @@ TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
   EXPECT_EQ(offline, 1);
   EXPECT_EQ(m.get("lagwatch_cluster_offline_partitions", {{"cluster", "mock"}}), 1);
   EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), 1);
-  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}}), 0);
+  EXPECT_FALSE(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}}).has_value());  // sparse
   EXPECT_EQ(m.get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), -1);
 
   cluster_.set_partition_leader("orders", 1, 2);

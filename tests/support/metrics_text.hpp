@@ -66,7 +66,12 @@ class MetricsText {
       size_t j = eq + 2;  // skip ="
       std::string value;
       while (j < s.size() && s[j] != '"') {
-        if (s[j] == '\\' && j + 1 < s.size()) ++j;
+        if (s[j] == '\\' && j + 1 < s.size()) {
+          ++j;
+          value += s[j] == 'n' ? '\n' : s[j];  // the text format escapes \\, \" and \n
+          ++j;
+          continue;
+        }
         value += s[j++];
       }
       out.emplace_back(name, value);

@@ -206,7 +206,7 @@ TEST(ParseYaml, DefaultsForEverythingLeftOut) {
   EXPECT_EQ(c.poll.interval, milliseconds(30'000));
   EXPECT_EQ(c.poll.request_timeout, milliseconds(10'000));
   EXPECT_EQ(c.poll.group_concurrency, d.poll.group_concurrency);
-  EXPECT_EQ(c.lag.history_points, 240);
+  EXPECT_EQ(c.lag.history_points, 120);
   EXPECT_TRUE(c.clusters[0].groups.discover);
   EXPECT_FALSE(c.clusters[0].poll_interval.has_value());
   EXPECT_EQ(c.poll_interval_for(c.clusters[0]), milliseconds(30'000));
@@ -586,7 +586,7 @@ TEST(MaskedYaml, SecretsMaskedAndDefaultsShown) {
   EXPECT_THAT(out, HasSubstr("interval: 30s"));
   EXPECT_THAT(out, HasSubstr("request_timeout: 10s"));
   EXPECT_THAT(out, HasSubstr("group_concurrency: 16"));
-  EXPECT_THAT(out, HasSubstr("history_points: 240"));
+  EXPECT_THAT(out, HasSubstr("history_points: 120"));
   EXPECT_THAT(out, HasSubstr("discover: true"));
   EXPECT_THAT(out, HasSubstr("include_internal: false"));
   unsetenv("LAGWATCH_TEST_PW");

@@ -144,6 +144,17 @@ TEST(GzipPrefix, WithTailIsOneMemberOfPrefixPlusTail) {
   }
 }
 
+TEST(GzipPrefix, PiecesAreTheirConcatenationAndHeadPlusFinishIsWithTail) {
+  std::vector<std::string> pieces{"", "# HELP a x\n", std::string(200'000, 'q'), "", "b 1\nc 2\n"};
+  std::string joined;
+  for (const auto& p : pieces) joined += p;
+  const GzipPrefix gp(pieces);
+  EXPECT_TRUE(same(inflate_single_member(gp.with_tail("up 1\n")), joined + "up 1\n"));
+  EXPECT_EQ(gp.head() + gp.finish("up 1\n"), gp.with_tail("up 1\n"));
+  const GzipPrefix empty(std::vector<std::string>{"", ""});
+  EXPECT_TRUE(same(inflate_single_member(empty.with_tail("t\n")), "t\n"));
+}
+
 TEST(GzipPrefix, AllLevels) {
   const std::string prefix = metrics_text(200'000, 9);
   const std::string tail = metrics_text(3'000, 10);

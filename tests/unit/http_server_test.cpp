@@ -168,6 +168,10 @@ class HttpServerTest : public testing::Test {
       res.body = "echo\n";
     } else if (req.path == "/large") {
       res.body = large_body();
+    } else if (req.path == "/shared") {
+      res.shared_pieces = {std::string_view(*shared_).substr(0, 1000), std::string_view(*shared_).substr(1000)};
+      res.shared_owner = shared_;
+      res.body = "tail\n";
     } else if (req.path == "/throw") {
       throw std::runtime_error("boom");
     } else if (req.path == "/throw-int") {
@@ -205,6 +209,8 @@ class HttpServerTest : public testing::Test {
     return last_;
   }
 
+  // A large body shared by every response, as /metrics shares the page rendered per poll.
+  std::shared_ptr<const std::string> shared_ = std::make_shared<const std::string>(large_body());
   std::unique_ptr<Server> server_;
   std::mutex mu_;
   Request last_;
@@ -305,6 +311,20 @@ TEST_F(HttpServerTest, HeadSendsHeadersWithoutBody) {
   EXPECT_TRUE(res.body().empty());
   EXPECT_EQ(last().method, "HEAD");
   // Had the body been sent, it would now be parsed as the next response and fail.
+  EXPECT_EQ(c.get("/hello").body(), "hello\n");
+}
+
+TEST_F(HttpServerTest, SharedBodyIsSentBeforeTheOwnedOneWithoutBeingConsumed) {
+  Client c(server_->port());
+  for (int i = 0; i < 2; ++i) {  // the second response proves the shared body is still whole
+    const auto res = c.get("/shared");
+    EXPECT_EQ(res.result_int(), 200);
+    EXPECT_EQ(res[bhttp::field::content_length], std::to_string(shared_->size() + 5));
+    EXPECT_TRUE(res.body() == *shared_ + "tail\n");
+  }
+  const auto head = c.get("/shared", {}, bhttp::verb::head);
+  EXPECT_EQ(head[bhttp::field::content_length], std::to_string(shared_->size() + 5));
+  EXPECT_TRUE(head.body().empty());
   EXPECT_EQ(c.get("/hello").body(), "hello\n");
 }
 

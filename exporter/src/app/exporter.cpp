@@ -2,14 +2,28 @@
 
 #include <spdlog/spdlog.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "publish/burrow_api.hpp"
 
 namespace lagwatch::app {
 
-Exporter::Exporter(config::Config config) : config_(std::move(config)) {
+Exporter::Exporter(config::Config config) : config_(std::move(config)), notifiers_(config_.notifiers) {
+#ifdef __GLIBC__
+  // The /metrics page is rebuilt every poll as a few strings of up to tens of MB. glibc would
+  // raise its mmap threshold after the first one is freed and serve the next from the heap,
+  // where freed pages stay resident; a fixed threshold keeps big blocks mmapped, so freeing an
+  // old page returns its memory to the system at once.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   for (const auto& cluster : config_.clusters) {
     pollers_.push_back(std::make_unique<collect::Poller>(
-        config_, cluster, [this](std::shared_ptr<const collect::ClusterView> view) { page_.update(std::move(view)); }));
+        config_, cluster, [this](std::shared_ptr<const collect::ClusterView> view) {
+          page_.update(view);
+          notifiers_.observe(*view);  // compares and queues only; delivery is on its own threads
+        }));
   }
 }
 
@@ -28,6 +42,7 @@ void Exporter::start(bool background) {
 
 void Exporter::stop() {
   for (auto& p : pollers_) p->stop();
+  notifiers_.stop();
   if (server_) server_->stop();
 }
 
@@ -52,7 +67,9 @@ http::Response Exporter::handle(const http::Request& request) const {
     auto body = page_.scrape(request.accepts_gzip());
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
-    r.body = std::move(body.data);
+    r.shared_pieces = std::move(body.shared);
+    r.shared_owner = std::move(body.owner);
+    r.body = std::move(body.tail);
     r.body_is_gzip = body.gzip;
     r.headers.emplace_back("Vary", "Accept-Encoding");
     return r;

@@ -1,5 +1,5 @@
 // lagwatch as a running service: one Poller per configured cluster feeding the metrics
-// page, and the HTTP server that serves it. `lagwatch serve` and `lagwatch demo` both run
+// page and the notifiers, and the HTTP server that serves the page. `lagwatch serve` and `lagwatch demo` both run
 // exactly this; the demo only adds a mock cluster in front.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include "collect/poller.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "notify/notifiers.hpp"
 #include "publish/metrics_page.hpp"
 
 namespace lagwatch::app {
@@ -31,6 +32,8 @@ class Exporter {
   uint16_t port() const;
   const config::Config& config() const { return config_; }
   const publish::MetricsPage& page() const { return page_; }
+  // Per configured notifier (in config order): sent, failed, retries, dropped so far.
+  std::vector<notify::NotifierCounters> notifier_counters() const { return notifiers_.counters(); }
 
   // The routes: telemetry path, /healthz, /readyz and an index page.
   http::Response handle(const http::Request& request) const;
@@ -40,6 +43,8 @@ class Exporter {
 
   config::Config config_;
   publish::MetricsPage page_;
+  // Declared before the pollers, which call it: destroyed after them.
+  notify::Notifiers notifiers_;
   std::vector<std::unique_ptr<collect::Poller>> pollers_;
   std::unique_ptr<http::Server> server_;
 };

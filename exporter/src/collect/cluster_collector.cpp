@@ -167,13 +167,27 @@ model::RecordTimes ClusterCollector::record_timestamps(
 }
 
 void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
-  std::vector<std::pair<std::string, int32_t>> all_partitions;
+  using PartitionNames = std::vector<std::pair<std::string, int32_t>>;
+  auto all_partitions = std::make_shared<PartitionNames>();
+  std::set<std::string> new_topics;
   for (const auto& t : snap.topics) {
-    for (const auto& p : t.partitions) all_partitions.emplace_back(t.name, p.id);
+    for (const auto& p : t.partitions) all_partitions->emplace_back(t.name, p.id);
+    if (!last_topics_.count(t.name)) new_topics.insert(t.name);
   }
   auto request_for = [&](const std::string& group, bool named) {
-    kafka::GroupOffsetsRequest r{group, std::nullopt};
-    if (named) r.partitions = all_partitions;
+    kafka::GroupOffsetsRequest r{group, nullptr};
+    if (!named) return r;
+    auto known = committed_topics_.find(group);
+    if (known == committed_topics_.end() || known->second.empty()) {
+      r.partitions = all_partitions;
+      return r;
+    }
+    auto own = std::make_shared<PartitionNames>();
+    for (const auto& t : snap.topics) {
+      if (!known->second.count(t.name) && !new_topics.count(t.name)) continue;
+      for (const auto& p : t.partitions) own->emplace_back(t.name, p.id);
+    }
+    r.partitions = std::move(own);
     return r;
   };
 
@@ -184,7 +198,7 @@ void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
 
   // A group that answered "no commits at all" to an empty partition list is asked again
   // with the partitions named; if that finds commits, the cluster needs them named.
-  if (!name_partitions_ && !all_partitions.empty()) {
+  if (!name_partitions_ && !all_partitions->empty()) {
     std::vector<kafka::GroupOffsetsRequest> retry;
     std::vector<size_t> where;
     for (size_t i = 0; i < results.size(); ++i) {
@@ -203,14 +217,23 @@ void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
     }
   }
 
+  last_topics_.clear();
+  for (const auto& t : snap.topics) last_topics_.insert(t.name);
+  std::map<std::string, std::set<std::string>> committed_topics;
   for (size_t i = 0; i < results.size(); ++i) {
     auto& g = snap.groups[i];
     g.offsets = std::move(results[i].offsets);
+    if (name_partitions_) {
+      auto& topics = committed_topics[g.name];
+      if (!results[i].error.empty()) topics = committed_topics_[g.name];  // keep what a failed request hid
+      for (const auto& o : g.offsets) topics.insert(o.topic);
+    }
     if (!results[i].error.empty()) {
       g.error = results[i].error;
       add_error(snap, model::ErrorKind::group_offsets, "OffsetFetch " + g.name + ": " + results[i].error);
     }
   }
+  committed_topics_.swap(committed_topics);
 }
 
 }  // namespace lagwatch::collect

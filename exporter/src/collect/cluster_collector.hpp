@@ -5,7 +5,9 @@
 // unsupported rather than as a failure every poll.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <set>
 #include <vector>
 #include <string>
 
@@ -53,6 +55,13 @@ class ClusterCollector {
   // Learned: this cluster answers "all committed offsets" (an empty partition list) with
   // nothing, so partitions must be named (librdkafka 2.0.2 against its own mock broker).
   bool name_partitions_ = false;
+  // Only when partitions must be named: the topics each group had commits on at the last poll,
+  // and every topic of the last poll. A group is asked for the partitions of its own topics
+  // plus any topic created since; naming every partition of a large cluster for every group
+  // would cost O(partitions) per group on the wire and O(partitions^2) inside librdkafka.
+  // A group with no known topics yet is asked for every partition.
+  std::map<std::string, std::set<std::string>> committed_topics_;
+  std::set<std::string> last_topics_;
 };
 
 }  // namespace lagwatch::collect

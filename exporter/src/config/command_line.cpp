@@ -77,6 +77,10 @@ const std::vector<Flag>& flags() {
       {"topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "REGEX", "Skip topics matching REGEX; repeatable", none,
        [](CommandLine& cl, const std::string& v) { cl.overrides.topic_deny.push_back(v); },
        [](const CommandLine& cl) { return !cl.overrides.topic_deny.empty(); }},
+      {"notifier.url", "LAGWATCH_NOTIFIER_URL", "URL",
+       "Webhook for group status changes; repeatable",
+       none, [](CommandLine& cl, const std::string& v) { cl.overrides.notifier_urls.push_back(v); },
+       [](const CommandLine& cl) { return !cl.overrides.notifier_urls.empty(); }},
   };
   return table;
 }
@@ -97,6 +101,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"serve", "", "Poll the clusters and serve the metrics (the default)"},
     {"demo", "", "Serve metrics of an embedded mock cluster; no Kafka needed"},
+    {"loadgen", "", "Create the demo's topics on --kafka.server / --config's first\n"
+                    "cluster and run the demo's producer and consumer groups there"},
     {"check-config", "[FILE]", "Validate FILE (or --config) with flags and environment\n"
                                "applied, and print it with secrets masked"},
     {"evaluate", "[FILE]", "Run the consumer-status rules on a hand-written window\n"
@@ -242,6 +248,12 @@ void apply_overrides(Config& config, const Overrides& o) {
     if (!o.group_deny.empty()) c.groups.deny = o.group_deny;
     if (!o.topic_allow.empty()) c.topics.allow = o.topic_allow;
     if (!o.topic_deny.empty()) c.topics.deny = o.topic_deny;
+  }
+  for (size_t i = 0; i < o.notifier_urls.size(); ++i) {
+    NotifierConfig n;
+    n.name = "webhook-" + std::to_string(i + 1);
+    n.url = o.notifier_urls[i];
+    config.notifiers.push_back(std::move(n));
   }
   if (o.listen_address) config.web.listen_address = *o.listen_address;
   if (o.telemetry_path) config.web.telemetry_path = *o.telemetry_path;

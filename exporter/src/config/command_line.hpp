@@ -43,6 +43,9 @@ struct Overrides {
   // --group.filter, --group.exclude, --topic.filter, --topic.exclude (repeatable; one regex
   // each, never split on commas since regexes contain them) / LAGWATCH_GROUP_FILTER, ...
   std::vector<std::string> group_allow, group_deny, topic_allow, topic_deny;
+  // --notifier.url (repeatable) / LAGWATCH_NOTIFIER_URL (one URL): each adds a notifier with
+  // every default, named webhook-1, webhook-2, ... (docs/notifications.md).
+  std::vector<std::string> notifier_urls;
 };
 
 struct CommandLine {
@@ -69,7 +72,7 @@ CommandLine parse_command_line(const std::vector<std::string>& args);
 // Fills from LAGWATCH_CONFIG, LAGWATCH_KAFKA_SERVER, LAGWATCH_CLUSTER_NAME,
 // LAGWATCH_WEB_LISTEN_ADDRESS, LAGWATCH_WEB_TELEMETRY_PATH, LAGWATCH_LOG_LEVEL,
 // LAGWATCH_POLL_INTERVAL, LAGWATCH_GROUP_FILTER, LAGWATCH_GROUP_EXCLUDE,
-// LAGWATCH_TOPIC_FILTER and LAGWATCH_TOPIC_EXCLUDE whatever the command line left unset, so
+// LAGWATCH_TOPIC_FILTER, LAGWATCH_TOPIC_EXCLUDE and LAGWATCH_NOTIFIER_URL whatever the command line left unset, so
 // flags beat the environment. Empty variables count as unset (what `VAR=${VAR}` in a compose
 // file produces). LAGWATCH_KAFKA_SERVER is comma-separated; each filter variable holds one regex.
 void merge_environment(CommandLine& cl, const std::map<std::string, std::string>& env);
@@ -83,7 +86,8 @@ std::map<std::string, std::string> current_environment();
 //  - group_allow/group_deny/topic_allow/topic_deny, when given, replace those lists in every
 //    cluster;
 //  - listen_address, telemetry_path, log_level and poll_interval replace the top-level
-//    values (a cluster's own poll_interval still wins for that cluster).
+//    values (a cluster's own poll_interval still wins for that cluster);
+//  - each of notifier_urls appends a notifier with default settings, named webhook-1, ...
 // Throws ConfigError ("config: --poll.interval (LAGWATCH_POLL_INTERVAL): ..."). Does not
 // validate: call validate() afterwards.
 void apply_overrides(Config& config, const Overrides& o);

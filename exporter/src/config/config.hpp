@@ -61,7 +61,7 @@ struct PollConfig {
 
 struct LagConfig {
   // Points kept per partition in the (time, log end offset) history used for lag in seconds.
-  int history_points = 240;
+  int history_points = 120;  // at most ~2 KB per partition (16 B a point)
 };
 
 // Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
@@ -71,6 +71,35 @@ struct EvaluationConfig {
   int64_t allowed_lag = 0;         // a lag at or below this counts as no lag
 };
 
+// One webhook that hears about consumer-group status changes, Burrow's notifier style
+// (docs/notifications.md). The YAML keys are the member names, except `groups` and
+// `clusters` ({allow, deny}) and `backoff` ({initial, max}).
+struct NotifierConfig {
+  std::string name;                  // unique, A-Z a-z 0-9 _ . - ; the `notifier` label of its counters
+  // http://host[:port][/path][?query]. https:// is refused (no TLS client in lagwatch yet: put a
+  // relay in front). May contain ${env:NAME}/${file:PATH}, already resolved here; the path and
+  // query are treated as secret (webhook tokens live there) and never printed or logged.
+  std::string url;
+  std::string method = "POST";       // POST, PUT or PATCH
+  // Sent with every request; values may contain ${env:..}/${file:..} (already resolved) and are
+  // never printed (except Content-Type, Accept, User-Agent) nor logged.
+  std::map<std::string, std::string> headers;
+  // The body template (notify/body_template.hpp); empty = the default JSON body. When
+  // template_file is set, template_text holds that file's content, read at load time.
+  std::string template_text;
+  std::optional<std::string> template_file;
+  std::vector<std::string> group_allow, group_deny;      // regexes on group names, as clusters[].groups
+  std::vector<std::string> cluster_allow, cluster_deny;  // regexes on cluster names
+  std::string min_severity = "WARN";  // WARN or ERR: notify when a group's status is at least this
+  bool send_resolved = true;          // one "resolved" when a notified group falls back below it
+  std::chrono::milliseconds repeat_interval{0};   // 0: only on change; else re-send while it lasts
+  std::chrono::milliseconds timeout{5'000};       // whole request: resolve, connect, send, answer
+  int max_attempts = 5;                           // first try included
+  std::chrono::milliseconds backoff_initial{1'000};  // wait before the first retry, doubled each time
+  std::chrono::milliseconds backoff_max{60'000};     // ... up to this
+  int queue_size = 1000;              // notifications waiting for delivery; more are dropped
+};
+
 struct Config {
   WebConfig web;
   std::string log_level = "info";   // trace, debug, info, warn, error
@@ -78,6 +107,7 @@ struct Config {
   LagConfig lag;
   EvaluationConfig evaluation;
   std::vector<ClusterConfig> clusters;
+  std::vector<NotifierConfig> notifiers;
 
   std::chrono::milliseconds poll_interval_for(const ClusterConfig& c) const {
     return c.poll_interval.value_or(poll.interval);

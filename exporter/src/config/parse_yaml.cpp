@@ -86,6 +86,9 @@ class Parser {
   std::vector<std::string> servers(const Value& v);
   std::map<std::string, std::string> properties(const Value& v);
   ClusterConfig cluster(const Value& v);
+  NotifierConfig notifier(const Value& v);
+  std::string with_references(const Value& v, const std::string& expected) const;
+  void filters(const Value& v, std::vector<std::string>& allow, std::vector<std::string>& deny);
 
   std::string source_;
   std::map<std::string, YAML::Mark> marks_;  // every key path seen, for locating validation problems
@@ -259,6 +262,70 @@ ClusterConfig Parser::cluster(const Value& v) {
   return c;
 }
 
+std::string Parser::with_references(const Value& v, const std::string& expected) const {
+  const std::string raw = text(v, expected);
+  try {
+    return resolve_references(raw);
+  } catch (const ConfigError& e) {
+    fail(v.mark, v.path, e.what());
+  }
+}
+
+void Parser::filters(const Value& v, std::vector<std::string>& allow, std::vector<std::string>& deny) {
+  const Fields f = fields(v, {"allow", "deny"});
+  if (auto y = get(f, "allow")) allow = strings(*y, "a list of regular expressions, e.g. [\".*\"]");
+  if (auto y = get(f, "deny")) deny = strings(*y, "a list of regular expressions, e.g. [\"^test-.*\"]");
+}
+
+NotifierConfig Parser::notifier(const Value& v) {
+  static const std::vector<std::string> known = {
+      "name",   "url",      "method",       "headers",       "template",        "template_file", "groups",
+      "clusters", "min_severity", "send_resolved", "repeat_interval", "timeout",   "max_attempts", "backoff",
+      "queue_size"};
+  if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, url, ..., got " + kind(v.node));
+  const Fields f = fields(v, known);
+  NotifierConfig n;
+  if (auto x = get(f, "name")) n.name = text(*x, "a name");
+  // The URL may carry a token (Slack-style webhooks): references allowed, value never quoted.
+  if (auto x = get(f, "url")) n.url = with_references(*x, "a URL such as http://relay:8080/hook");
+  if (auto x = get(f, "method")) n.method = text(*x, "POST, PUT or PATCH");
+  if (auto x = get(f, "headers")) {
+    for (const auto& h : entries(*x)) {
+      n.headers[h.path.substr(x->path.size() + 1)] = with_references(h, "a header value");
+    }
+  }
+  if (get(f, "template") && get(f, "template_file")) {
+    const Value& second = get(f, "template")->key_mark.pos > get(f, "template_file")->key_mark.pos
+                              ? *get(f, "template") : *get(f, "template_file");
+    fail(second.key_mark, second.path, "give either template (the text) or template_file (a path), not both");
+  }
+  if (auto x = get(f, "template")) n.template_text = text(*x, "a template text");
+  if (auto x = get(f, "template_file")) {
+    n.template_file = text(*x, "a file path");
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(n.template_file->c_str(), "rb"), &std::fclose);
+    if (!file) fail(x->mark, x->path, "cannot read " + *n.template_file + ": " + std::strerror(errno));
+    char buf[4096];
+    size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, file.get())) > 0) n.template_text.append(buf, got);
+    if (std::ferror(file.get())) fail(x->mark, x->path, "cannot read " + *n.template_file + ": " + std::strerror(errno));
+    if (n.template_text.empty()) fail(x->mark, x->path, *n.template_file + " is empty; remove template_file for the default body");
+  }
+  if (auto x = get(f, "groups")) filters(*x, n.group_allow, n.group_deny);
+  if (auto x = get(f, "clusters")) filters(*x, n.cluster_allow, n.cluster_deny);
+  if (auto x = get(f, "min_severity")) n.min_severity = text(*x, "WARN or ERR");
+  if (auto x = get(f, "send_resolved")) n.send_resolved = boolean(*x);
+  if (auto x = get(f, "repeat_interval")) n.repeat_interval = duration(*x);
+  if (auto x = get(f, "timeout")) n.timeout = duration(*x);
+  if (auto x = get(f, "max_attempts")) n.max_attempts = integer(*x);
+  if (auto x = get(f, "backoff")) {
+    const Fields b = fields(*x, {"initial", "max"});
+    if (auto y = get(b, "initial")) n.backoff_initial = duration(*y);
+    if (auto y = get(b, "max")) n.backoff_max = duration(*y);
+  }
+  if (auto x = get(f, "queue_size")) n.queue_size = integer(*x);
+  return n;
+}
+
 Config Parser::parse(const std::vector<YAML::Node>& docs) {
   Config config;
   if (docs.size() > 1) fail(docs[1].Mark(), "", "only one YAML document is allowed; remove the second \"---\"");
@@ -267,8 +334,8 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
   } else {
     const YAML::Node& root = docs[0];
     root_mark_ = root.Mark();
-    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag, evaluation and clusters, got " + kind(root));
-    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "evaluation", "clusters"});
+    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag, evaluation, clusters and notifiers, got " + kind(root));
+    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "evaluation", "clusters", "notifiers"});
     if (auto x = get(f, "web")) {
       const Fields w = fields(*x, {"listen_address", "telemetry_path"});
       if (auto y = get(w, "listen_address")) config.web.listen_address = text(*y, "host:port or :port");
@@ -297,6 +364,11 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
     if (auto x = get(f, "clusters")) {
       for (const auto& item : items(*x, "a list of clusters, each item starting with \"- name: ...\"")) {
         config.clusters.push_back(cluster(item));
+      }
+    }
+    if (auto x = get(f, "notifiers")) {
+      for (const auto& item : items(*x, "a list of notifiers, each item starting with \"- name: ...\"")) {
+        config.notifiers.push_back(notifier(item));
       }
     }
   }

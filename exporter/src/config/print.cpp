@@ -3,7 +3,10 @@
 // it parses back into the same Config, so it can serve as a starting file.
 #include <yaml-cpp/yaml.h>
 
+#include <cctype>
+
 #include "config/config.hpp"
+#include "notify/url.hpp"
 
 namespace lagwatch::config {
 namespace {
@@ -58,6 +61,58 @@ void emit_cluster(YAML::Emitter& out, const ClusterConfig& c) {
   out << YAML::EndMap;
 }
 
+// Header values are secrets unless known to be harmless: Authorization, X-Api-Key, X-Auth-Token,
+// Cookie, ... all carry credentials, and a made-up header may too.
+bool harmless_header(const std::string& name) {
+  std::string n;
+  for (unsigned char c : name) n += static_cast<char>(std::tolower(c));
+  return n == "content-type" || n == "accept" || n == "user-agent";
+}
+
+void emit_filters(YAML::Emitter& out, const char* key, const std::vector<std::string>& allow,
+                  const std::vector<std::string>& deny) {
+  out << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  emit_list(out, "allow", allow);
+  emit_list(out, "deny", deny);
+  out << YAML::EndMap;
+}
+
+void emit_notifier(YAML::Emitter& out, const NotifierConfig& n) {
+  out << YAML::BeginMap;
+  out << YAML::Key << "name" << YAML::Value << n.name;
+  // The path and query are masked: webhook URLs carry their token there.
+  out << YAML::Key << "url" << YAML::Value << notify::mask_url(n.url);
+  out << YAML::Key << "method" << YAML::Value << n.method;
+  out << YAML::Key << "headers" << YAML::Value;
+  if (n.headers.empty()) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+  } else {
+    out << YAML::BeginMap;
+    for (const auto& [key, value] : n.headers) {
+      out << YAML::Key << key << YAML::Value << (harmless_header(key) ? escape_references(value) : std::string("***"));
+    }
+    out << YAML::EndMap;
+  }
+  if (n.template_file) {
+    out << YAML::Key << "template_file" << YAML::Value << *n.template_file;
+  } else if (!n.template_text.empty()) {
+    out << YAML::Key << "template" << YAML::Value << YAML::Literal << n.template_text;
+  }
+  emit_filters(out, "groups", n.group_allow, n.group_deny);
+  emit_filters(out, "clusters", n.cluster_allow, n.cluster_deny);
+  out << YAML::Key << "min_severity" << YAML::Value << n.min_severity;
+  out << YAML::Key << "send_resolved" << YAML::Value << n.send_resolved;
+  out << YAML::Key << "repeat_interval" << YAML::Value << format_duration(n.repeat_interval);
+  out << YAML::Key << "timeout" << YAML::Value << format_duration(n.timeout);
+  out << YAML::Key << "max_attempts" << YAML::Value << n.max_attempts;
+  out << YAML::Key << "backoff" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "initial" << YAML::Value << format_duration(n.backoff_initial);
+  out << YAML::Key << "max" << YAML::Value << format_duration(n.backoff_max);
+  out << YAML::EndMap;
+  out << YAML::Key << "queue_size" << YAML::Value << n.queue_size;
+  out << YAML::EndMap;
+}
+
 }  // namespace
 
 std::string to_masked_yaml(const Config& config) {
@@ -97,6 +152,15 @@ std::string to_masked_yaml(const Config& config) {
   } else {
     out << YAML::BeginSeq;
     for (const auto& c : config.clusters) emit_cluster(out, c);
+    out << YAML::EndSeq;
+  }
+
+  out << YAML::Key << "notifiers" << YAML::Value;
+  if (config.notifiers.empty()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << YAML::BeginSeq;
+    for (const auto& n : config.notifiers) emit_notifier(out, n);
     out << YAML::EndSeq;
   }
 

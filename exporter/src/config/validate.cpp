@@ -6,6 +6,9 @@
 #include <set>
 
 #include "config/config.hpp"
+#include "evaluate/status.hpp"
+#include "notify/body_template.hpp"
+#include "notify/url.hpp"
 #include "util/edit_distance.hpp"
 
 namespace lagwatch::config {
@@ -97,6 +100,72 @@ std::optional<ConfigProblem> cluster_problem(const ClusterConfig& c, const std::
   return std::nullopt;
 }
 
+bool header_token(const std::string& name) {
+  static const std::string extra = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string::npos;
+  });
+}
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Messages never quote the URL or a header value: either may be a secret.
+std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std::string& at) {
+  if (n.name.empty()) return ConfigProblem{at + ".name", "required: a unique name made of A-Z a-z 0-9 _ . -"};
+  if (!valid_cluster_name(n.name)) {
+    return ConfigProblem{at + ".name", "\"" + n.name + "\" may only contain A-Z a-z 0-9 _ . -"};
+  }
+  if (n.url.empty()) return ConfigProblem{at + ".url", "required: the webhook, e.g. \"http://127.0.0.1:9000/hook\""};
+  std::string problem;
+  if (!notify::parse_http_url(n.url, problem)) return ConfigProblem{at + ".url", problem};
+  const std::string method = lower(n.method);
+  if (method != "post" && method != "put" && method != "patch") {
+    return ConfigProblem{at + ".method", "\"" + n.method + "\" is not supported; expected POST, PUT or PATCH"};
+  }
+  for (const auto& [name, value] : n.headers) {
+    const std::string path = at + ".headers." + name;
+    if (!header_token(name)) return ConfigProblem{path, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"};
+    static const std::set<std::string> owned = {"host", "content-length", "connection", "transfer-encoding"};
+    if (owned.contains(lower(name))) return ConfigProblem{path, "is set by lagwatch itself; remove it"};
+    if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+      return ConfigProblem{path, "the value contains a line break or NUL character, which a header cannot carry"};
+    }
+  }
+  if (auto p = notify::template_problem(n.template_text)) {
+    return ConfigProblem{at + (n.template_file ? ".template_file" : ".template"), *p};
+  }
+  if (auto p = filter_problem(n.group_allow, n.group_deny, at + ".groups")) return p;
+  if (auto p = filter_problem(n.cluster_allow, n.cluster_deny, at + ".clusters")) return p;
+  const auto severity = evaluate::status_from_name(n.min_severity);
+  if (!severity || (*severity != evaluate::Status::WARN && *severity != evaluate::Status::ERR)) {
+    return ConfigProblem{at + ".min_severity", "\"" + n.min_severity + "\" is not a severity; expected WARN or ERR"};
+  }
+  if (n.repeat_interval.count() != 0 && n.repeat_interval < milliseconds{1'000}) {
+    return ConfigProblem{at + ".repeat_interval",
+                         format_duration(n.repeat_interval) + " is too short; expected 0 (only on change) or at least 1s"};
+  }
+  if (n.timeout < milliseconds{100} || n.timeout > milliseconds{600'000}) {
+    return ConfigProblem{at + ".timeout", format_duration(n.timeout) + " is out of range; expected 100ms to 10m"};
+  }
+  if (n.max_attempts < 1 || n.max_attempts > 100) {
+    return ConfigProblem{at + ".max_attempts", std::to_string(n.max_attempts) + " is out of range; expected 1 to 100"};
+  }
+  if (n.backoff_initial < milliseconds{10} || n.backoff_initial > milliseconds{3'600'000}) {
+    return ConfigProblem{at + ".backoff.initial", format_duration(n.backoff_initial) + " is out of range; expected 10ms to 1h"};
+  }
+  if (n.backoff_max < n.backoff_initial || n.backoff_max > milliseconds{86'400'000}) {
+    return ConfigProblem{at + ".backoff.max", format_duration(n.backoff_max) + " is out of range; expected from backoff.initial (" +
+                                                  format_duration(n.backoff_initial) + ") to 24h"};
+  }
+  if (n.queue_size < 1 || n.queue_size > 1'000'000) {
+    return ConfigProblem{at + ".queue_size", std::to_string(n.queue_size) + " is out of range; expected 1 to 1000000"};
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 std::optional<ConfigProblem> first_problem(const Config& config) {
@@ -150,6 +219,15 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     // Two clusters with one name would publish colliding series under one `cluster` label.
     if (!seen.insert(config.clusters[i].name).second) {
       return ConfigProblem{at + ".name", "\"" + config.clusters[i].name + "\" is already used by another cluster; names must be unique"};
+    }
+  }
+  std::set<std::string> notifier_names;
+  for (size_t i = 0; i < config.notifiers.size(); ++i) {
+    const std::string at = "notifiers[" + std::to_string(i) + "]";
+    if (auto p = notifier_problem(config.notifiers[i], at)) return p;
+    // The name is the `notifier` label of the counters.
+    if (!notifier_names.insert(config.notifiers[i].name).second) {
+      return ConfigProblem{at + ".name", "\"" + config.notifiers[i].name + "\" is already used by another notifier; names must be unique"};
     }
   }
   return std::nullopt;

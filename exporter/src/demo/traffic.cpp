@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 
+#include "config/config.hpp"
 #include "kafka/handles.hpp"
 
 namespace lagwatch::demo {
@@ -12,19 +13,24 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-kafka::ConfPtr make_conf(const std::map<std::string, std::string>& props) {
+kafka::ConfPtr make_conf(const std::map<std::string, std::string>& base, const std::map<std::string, std::string>& props) {
   kafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
-  for (const auto& [k, v] : props) {
+  std::map<std::string, std::string> all = base;
+  for (const auto& [k, v] : props) all[k] = v;
+  for (const auto& [k, v] : all) {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-      throw std::runtime_error("demo client property " + k + ": " + err);
+      // librdkafka's message may quote the value: never echo a secret.
+      throw std::runtime_error("client property " + k + ": " +
+                               (config::is_secret_key(k) ? std::string("rejected value (not shown: secret)") : err));
     }
   }
   return conf;
 }
 
-kafka::ClientPtr make_client(rd_kafka_type_t type, const std::map<std::string, std::string>& props) {
-  auto conf = make_conf(props);
+kafka::ClientPtr make_client(rd_kafka_type_t type, const std::map<std::string, std::string>& base,
+                             const std::map<std::string, std::string>& props) {
+  auto conf = make_conf(base, props);
   char err[256];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk) throw std::runtime_error(std::string("demo client: ") + err);
@@ -68,7 +74,7 @@ void Traffic::stop() {
 
 void Traffic::produce() {
   try {
-    auto producer = make_client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", options_.bootstrap_servers},
+    auto producer = make_client(RD_KAFKA_PRODUCER, options_.properties, {{"bootstrap.servers", options_.bootstrap_servers},
                                                      {"linger.ms", "50"},
                                                      {"log_level", "3"}});
     auto topics = demo_topics();
@@ -103,7 +109,7 @@ void Traffic::produce() {
 void Traffic::consume(std::string group, std::string topic, double rate_per_second, std::chrono::seconds stop_after,
                       bool stall) {
   try {
-    auto consumer = make_client(RD_KAFKA_CONSUMER, {{"bootstrap.servers", options_.bootstrap_servers},
+    auto consumer = make_client(RD_KAFKA_CONSUMER, options_.properties, {{"bootstrap.servers", options_.bootstrap_servers},
                                                      {"group.id", group},
                                                      {"client.id", "demo-" + group},
                                                      {"auto.offset.reset", "earliest"},

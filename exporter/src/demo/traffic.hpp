@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,9 @@ struct TrafficOptions {
   std::string bootstrap_servers;
   std::chrono::seconds audit_stops_after{45};
   std::chrono::seconds shipping_stalls_after{20};
+  // librdkafka properties for every client (security.protocol, sasl.*, ssl.*), before the
+  // workload's own settings.
+  std::map<std::string, std::string> properties{};
 };
 
 class Traffic {

@@ -156,22 +156,29 @@ std::string gunzip(std::string_view data) {
 }
 
 GzipPrefix::GzipPrefix(std::string_view prefix, int level)
-    : prefix_crc_(crc_of(prefix)), prefix_size_(prefix.size()), level_(level) {
+    : GzipPrefix(std::vector<std::string>{std::string(prefix)}, level) {}
+
+GzipPrefix::GzipPrefix(const std::vector<std::string>& pieces, int level) : level_(level) {
   check_level(level);
   put_header(head_, level);
+  prefix_crc_ = static_cast<uint32_t>(crc32_z(0L, Z_NULL, 0));
+  for (const auto& p : pieces) {
+    prefix_crc_ = static_cast<uint32_t>(crc32_z(prefix_crc_, reinterpret_cast<const Bytef*>(p.data()), p.size()));
+    prefix_size_ += p.size();
+  }
   // An empty prefix contributes no blocks at all; the tail's stream then stands alone.
-  if (!prefix.empty()) {
+  if (prefix_size_ > 0) {
     Deflater deflater(level, -kWindowBits);  // negative: raw deflate, we write header/trailer
-    deflater.run(prefix, Z_FULL_FLUSH, head_);
+    for (const auto& p : pieces) deflater.run(p, Z_NO_FLUSH, head_);
+    deflater.run({}, Z_FULL_FLUSH, head_);
   }
   head_.shrink_to_fit();
 }
 
-std::string GzipPrefix::with_tail(std::string_view tail) const {
+std::string GzipPrefix::finish(std::string_view tail) const {
   Deflater deflater(level_, -kWindowBits);
   std::string out;
-  out.reserve(head_.size() + tail.size() / 2 + 64);
-  out = head_;
+  out.reserve(tail.size() / 2 + 64);
   deflater.run(tail, Z_FINISH, out);
   const auto crc = static_cast<uint32_t>(
       crc32_combine(prefix_crc_, crc_of(tail), static_cast<z_off_t>(tail.size())));
@@ -179,6 +186,8 @@ std::string GzipPrefix::with_tail(std::string_view tail) const {
   put_le32(out, static_cast<uint32_t>(prefix_size_ + tail.size()));  // ISIZE is defined mod 2^32
   return out;
 }
+
+std::string GzipPrefix::with_tail(std::string_view tail) const { return head_ + finish(tail); }
 
 size_t GzipPrefix::prefix_compressed_size() const { return head_.size() - kHeaderSize; }
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace lagwatch::http {
 
@@ -42,10 +43,18 @@ class GzipPrefix {
  public:
   // Compresses `prefix` (any size, possibly empty). `level` as for gzip(), used for the tails too.
   explicit GzipPrefix(std::string_view prefix, int level = 6);
+  // The prefix given in pieces (their concatenation), so that it never has to be joined.
+  explicit GzipPrefix(const std::vector<std::string>& pieces, int level = 6);
 
   // A complete gzip member of prefix + tail. Copies the compressed prefix, so the cost is a
   // memcpy of prefix_compressed_size() bytes plus deflating `tail`.
   std::string with_tail(std::string_view tail) const;
+
+  // The same member in two pieces, so that the large one is never copied: head() (the gzip
+  // header and the deflated prefix, shareable between responses) followed by finish(tail)
+  // (the deflated tail and the trailer). head() + finish(t) == with_tail(t).
+  const std::string& head() const { return head_; }
+  std::string finish(std::string_view tail) const;
 
   // Bytes of the deflated prefix (without the 10-byte gzip header and 8-byte trailer).
   size_t prefix_compressed_size() const;

@@ -42,8 +42,49 @@ constexpr std::size_t kMaxLingerBytes = 2 * 1024 * 1024;
 constexpr std::size_t kMaxConnections = 256;
 constexpr auto kAcceptRetryDelay = 100ms;
 
+// A response body made of shared pieces (never copied; `owner` keeps them alive) and an owned
+// tail, written with one gather write. A Beast Body type: value_type, size() and a writer.
+struct PiecesBody {
+  struct value_type {
+    std::vector<std::string_view> shared;
+    std::shared_ptr<const void> owner;
+    std::string owned;
+  };
+
+  static std::uint64_t size(const value_type& v) {
+    std::uint64_t n = v.owned.size();
+    for (auto p : v.shared) n += p.size();
+    return n;
+  }
+
+  class writer {
+   public:
+    using const_buffers_type = std::vector<net::const_buffer>;
+
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      if (done_) return boost::none;
+      done_ = true;
+      const_buffers_type buffers;
+      buffers.reserve(body_.shared.size() + 1);
+      for (auto p : body_.shared) buffers.emplace_back(p.data(), p.size());
+      buffers.emplace_back(body_.owned.data(), body_.owned.size());
+      return std::make_pair(std::move(buffers), false);
+    }
+
+   private:
+    const value_type& body_;
+    bool done_ = false;
+  };
+};
+
 using RawRequest = bhttp::request<bhttp::string_body>;
-using RawResponse = bhttp::response<bhttp::string_body>;
+using RawResponse = bhttp::response<PiecesBody>;
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -250,8 +291,9 @@ RawResponse to_wire(Response r, unsigned version, bool keep_alive, bool head) {
   res.keep_alive(keep_alive);
   // 204 and 304 never carry a body, and 204 must not even announce one (RFC 9110 8.6).
   if (r.status == 204 || r.status == 304) return res;
-  res.content_length(r.body.size());
-  if (!head) res.body() = std::move(r.body);
+  PiecesBody::value_type body{std::move(r.shared_pieces), std::move(r.shared_owner), std::move(r.body)};
+  res.content_length(PiecesBody::size(body));
+  if (!head) res.body() = std::move(body);
   return res;
 }
 

@@ -31,6 +31,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -65,6 +66,12 @@ struct Response {
   // ignored with an error log, as are invalid names and values containing CR, LF or NUL (header
   // injection).
   std::vector<std::pair<std::string, std::string>> headers;
+  // The body on the wire is the shared pieces, in order, followed by `body`. They let a large
+  // body rendered once (the /metrics page) go to many clients at once without a copy per
+  // response: the pieces point into memory that `shared_owner` keeps alive, and the server
+  // holds that pointer until the write is done.
+  std::vector<std::string_view> shared_pieces{};
+  std::shared_ptr<const void> shared_owner{};
 };
 
 using Handler = std::function<Response(const Request&)>;

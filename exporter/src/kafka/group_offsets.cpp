@@ -7,11 +7,14 @@
 namespace lagwatch::kafka {
 namespace {
 
-void submit(const Client& client, rd_kafka_queue_t* queue, const GroupOffsetsRequest& req, size_t index) {
+// Sends partitions [from, to) of the request (all of them when it names none).
+void submit(const Client& client, rd_kafka_queue_t* queue, const GroupOffsetsRequest& req, size_t from, size_t to,
+            size_t index) {
   PartitionListPtr parts;
   if (req.partitions) {
-    parts.reset(rd_kafka_topic_partition_list_new(static_cast<int>(req.partitions->size())));
-    for (const auto& [topic, partition] : *req.partitions) {
+    parts.reset(rd_kafka_topic_partition_list_new(static_cast<int>(to - from)));
+    for (size_t i = from; i < to; ++i) {
+      const auto& [topic, partition] = (*req.partitions)[i];
       rd_kafka_topic_partition_list_add(parts.get(), topic.c_str(), partition);
     }
   }
@@ -46,9 +49,6 @@ void read_result(rd_kafka_event_t* ev, GroupOffsetsResult& out) {
       }
     }
   }
-  std::sort(out.offsets.begin(), out.offsets.end(), [](const auto& a, const auto& b) {
-    return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
-  });
 }
 
 }  // namespace
@@ -57,10 +57,31 @@ std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
                                                     const std::vector<GroupOffsetsRequest>& requests,
                                                     int concurrency) {
   std::vector<GroupOffsetsResult> results(requests.size());
-  std::vector<bool> done(requests.size(), false);
   for (size_t i = 0; i < requests.size(); ++i) results[i].group = requests[i].group;
   if (requests.empty()) return results;
 
+  // A long named partition list is sent in slices: librdkafka 2.0.2 matches every partition of
+  // an answer against the request's list by linear search, so one request naming n partitions
+  // costs O(n^2) CPU (0.25 s at 10 000 partitions), while slices of kMaxNamed cost O(n x kMaxNamed).
+  constexpr size_t kMaxNamed = 1000;
+  struct Call {
+    size_t request;
+    size_t from = 0, to = 0;  // a slice of the request's named partitions
+  };
+  std::vector<Call> calls;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    const auto& r = requests[i];
+    if (!r.partitions) {
+      calls.push_back({i});
+      continue;
+    }
+    for (size_t from = 0; from < r.partitions->size(); from += kMaxNamed) {
+      calls.push_back({i, from, std::min(r.partitions->size(), from + kMaxNamed)});
+    }
+    if (r.partitions->empty()) calls.push_back({i});
+  }
+
+  std::vector<bool> done(calls.size(), false);
   QueuePtr queue(rd_kafka_queue_new(client.get()));
   size_t next = 0, in_flight = 0, finished = 0;
   const size_t limit = static_cast<size_t>(std::max(1, concurrency));
@@ -68,9 +89,10 @@ std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
   const auto patience = client.request_timeout() + std::chrono::seconds(5);
   auto last_progress = std::chrono::steady_clock::now();
 
-  while (finished < requests.size()) {
-    while (in_flight < limit && next < requests.size()) {
-      submit(client, queue.get(), requests[next], next);
+  while (finished < calls.size()) {
+    while (in_flight < limit && next < calls.size()) {
+      const auto& call = calls[next];
+      submit(client, queue.get(), requests[call.request], call.from, call.to, next);
       ++next;
       ++in_flight;
     }
@@ -81,16 +103,27 @@ std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
     }
     if (rd_kafka_event_type(ev.get()) != RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) continue;
     auto index = static_cast<size_t>(reinterpret_cast<uintptr_t>(rd_kafka_event_opaque(ev.get()))) - 1;
-    if (index >= requests.size() || done[index]) continue;
-    read_result(ev.get(), results[index]);
+    if (index >= calls.size() || done[index]) continue;
+    GroupOffsetsResult part;
+    read_result(ev.get(), part);
+    auto& into = results[calls[index].request];
+    if (!part.error.empty() && into.error.empty()) into.error = std::move(part.error);
+    into.offsets.insert(into.offsets.end(), part.offsets.begin(), part.offsets.end());
     done[index] = true;
     --in_flight;
     ++finished;
     last_progress = std::chrono::steady_clock::now();
   }
-  for (size_t i = 0; i < requests.size(); ++i) {
-    if (!done[i]) results[i].error = "OffsetFetch: no answer within " +
-                                     std::to_string(patience.count()) + " ms";
+  for (size_t i = 0; i < calls.size(); ++i) {
+    auto& r = results[calls[i].request];
+    if (!done[i] && r.error.empty()) {
+      r.error = "OffsetFetch: no answer within " + std::to_string(patience.count()) + " ms";
+    }
+  }
+  for (auto& r : results) {
+    std::sort(r.offsets.begin(), r.offsets.end(), [](const auto& a, const auto& b) {
+      return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
+    });
   }
   return results;
 }

@@ -5,6 +5,7 @@
 // groups finish in a few round trips, and a slow coordinator holds only its own slots.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,9 +17,10 @@ namespace lagwatch::kafka {
 
 struct GroupOffsetsRequest {
   std::string group;
-  // Partitions to ask for. Absent: every partition the group committed on (a real broker's
-  // answer to an empty topic list; librdkafka 2.0.2's mock answers it with nothing).
-  std::optional<std::vector<std::pair<std::string, int32_t>>> partitions;
+  // Partitions to ask for. Null: every partition the group committed on (a real broker's
+  // answer to an empty topic list; librdkafka 2.0.2's mock answers it with nothing). Shared,
+  // because the same list of every partition may be named for many groups.
+  std::shared_ptr<const std::vector<std::pair<std::string, int32_t>>> partitions;
 };
 
 struct GroupOffsetsResult {

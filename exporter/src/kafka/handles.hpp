@@ -23,6 +23,7 @@ using EventPtr = std::unique_ptr<rd_kafka_event_t, Deleter<rd_kafka_event_destro
 using PartitionListPtr =
     std::unique_ptr<rd_kafka_topic_partition_list_t, Deleter<rd_kafka_topic_partition_list_destroy>>;
 using AdminOptionsPtr = std::unique_ptr<rd_kafka_AdminOptions_t, Deleter<rd_kafka_AdminOptions_destroy>>;
+using NewTopicPtr = std::unique_ptr<rd_kafka_NewTopic_t, Deleter<rd_kafka_NewTopic_destroy>>;
 using GroupOffsetsRequestPtr =
     std::unique_ptr<rd_kafka_ListConsumerGroupOffsets_t, Deleter<rd_kafka_ListConsumerGroupOffsets_destroy>>;
 

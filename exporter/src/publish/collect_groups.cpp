@@ -18,7 +18,7 @@ void collect_groups(const Views& views, Families& out) {
                                "Age of the oldest record the group has not consumed on a partition; 0 when caught up.");
   auto lag_seconds_lb = out.gauge(
       "lagwatch_consumergroup_lag_seconds_is_lower_bound",
-      "1 if the committed offset is older than lagwatch's offset history, so lag in seconds is a lower bound.");
+      "Present (1) where the committed offset is older than lagwatch's offset history, so lag in seconds is a lower bound.");
   auto max_lag_seconds = out.gauge("lagwatch_consumergroup_max_lag_seconds",
                                    "Largest lag in seconds over a consumer group's partitions.");
   auto uncommitted = out.gauge("lagwatch_consumergroup_uncommitted_partitions",
@@ -43,7 +43,7 @@ void collect_groups(const Views& views, Families& out) {
         sums.second += static_cast<double>(*p.lag);
         out.add(lag, l, static_cast<double>(*p.lag));
         out.add(lag_seconds, l, p.lag_seconds);
-        out.add(lag_seconds_lb, l, p.lag_seconds_lower_bound ? 1 : 0);
+        if (p.lag_seconds_lower_bound) out.add(lag_seconds_lb, l, 1);  // sparse: present only when true
       }
       for (const auto& [topic, sums] : per_topic) {
         Labels l{{"cluster", cluster}, {"consumergroup", g.group}, {"topic", topic}};

@@ -35,11 +35,11 @@ void collect_health(const Views& views, Families& out) {
   auto b_up = out.gauge("lagwatch_broker_up", "1 if the broker is in the cluster's broker list, 0 if only replica sets name it.");
   auto b_share = out.gauge("lagwatch_broker_leader_share", "Share of the cluster's online partitions a broker leads (0 to 1).");
   auto p_under_min = out.gauge("lagwatch_topic_partition_under_min_isr",
-                               "1 if the partition's ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
+                               "Present (1) for an online partition whose ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
   auto p_at_min = out.gauge("lagwatch_topic_partition_at_min_isr",
-                            "1 if the partition's ISR equals the topic's min.insync.replicas: one more loss blocks acks=all.");
+                            "Present (1) for an online partition whose ISR equals min.insync.replicas: one more loss blocks acks=all.");
   auto p_offline = out.gauge("lagwatch_topic_partition_offline",
-                             "1 if the partition has no leader or its leader is not a live broker.");
+                             "Present (1) for a partition with no leader or a leader that is not a live broker.");
 
   for (const auto& [cluster, view] : views) {
     const auto& snap = *view->snapshot;
@@ -75,9 +75,15 @@ void collect_health(const Views& views, Families& out) {
       for (const auto& p : t.partitions) {
         const auto h = model::partition_health(p, live, topic_min_isr);
         Labels l{{"cluster", cluster}, {"topic", t.name}, {"partition", std::to_string(p.id)}};
-        out.add(p_offline, l, h.offline);
-        if (h.under_min_isr && !h.offline) out.add(p_under_min, l, *h.under_min_isr);
-        if (h.at_min_isr && !h.offline) out.add(p_at_min, l, *h.at_min_isr);
+        // Sparse: a series only for a partition in that state. On a healthy cluster these
+        // would be one always-0 series per partition each, costing Prometheus memory for nothing;
+        // the cluster and broker counts above say "none" explicitly.
+        if (h.offline) {
+          out.add(p_offline, l, 1);
+          continue;
+        }
+        if (h.under_min_isr.value_or(0)) out.add(p_under_min, l, 1);
+        if (h.at_min_isr.value_or(0)) out.add(p_at_min, l, 1);
       }
     }
   }

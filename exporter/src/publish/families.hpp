@@ -1,34 +1,59 @@
-// A tiny builder over prometheus-cpp's data model (MetricFamily / ClientMetric). lagwatch
-// renders its metrics from immutable snapshots rather than keeping a mutable Registry: a
-// series exists exactly while the snapshot has its subject, so a deleted topic or group
-// disappears from /metrics on the next poll without any TTL bookkeeping.
+// The metric families of one /metrics page, written straight into Prometheus's text exposition
+// format (version 0.0.4) as series are added.
+//
+// lagwatch renders its metrics from immutable per-poll snapshots rather than keeping a
+// mutable registry: a series exists exactly while the snapshot has its subject, so a deleted
+// topic or group disappears on the next poll without TTL bookkeeping. A page can hold
+// hundreds of thousands of series, so no per-series object is kept: each add() appends one
+// line to its family's text, and the page is the concatenation of the families in the order
+// they were declared (the format wants a family's samples together, while collectors add to
+// several families in one pass).
 #pragma once
 
-#include <prometheus/metric_family.h>
-
-#include <initializer_list>
+#include <cstddef>
 #include <string>
-#include <utility>
+#include <string_view>
 #include <vector>
 
 namespace lagwatch::publish {
 
-using Labels = std::vector<prometheus::ClientMetric::Label>;
+struct Label {
+  std::string name;   // a valid label name; not checked (they are all literals in lagwatch)
+  std::string value;  // any UTF-8; escaped on output
+};
+using Labels = std::vector<Label>;
 
 class Families {
  public:
-  // Returns the index of a family, creating it on first use (families keep declaration order).
-  size_t gauge(const std::string& name, const std::string& help);
-  size_t counter(const std::string& name, const std::string& help);
+  // Returns the index of a family, creating it on first use. A family is written with its
+  // HELP and TYPE lines even when it has no series, so a scraper can tell "none now" from
+  // "not exported by this version".
+  size_t gauge(std::string_view name, std::string_view help);
+  size_t counter(std::string_view name, std::string_view help);
 
-  void add(size_t family, Labels labels, double value);
+  void add(size_t family, const Labels& labels, double value);
 
-  std::vector<prometheus::MetricFamily>& families() { return families_; }
-  size_t series() const;
+  size_t series() const { return series_; }
+  // The whole page in declaration order, one piece per family, moved out (the Families is
+  // empty afterwards). Pieces rather than one string, so the page is never copied to join them.
+  std::vector<std::string> take_pieces();
+  // The same page joined (tests).
+  std::string text() const;
 
  private:
-  size_t family(const std::string& name, const std::string& help, prometheus::MetricType type);
-  std::vector<prometheus::MetricFamily> families_;
+  struct Family {
+    std::string name;
+    std::string text;  // HELP and TYPE lines, then one line per series
+  };
+  size_t family(std::string_view name, std::string_view help, std::string_view type);
+
+  std::vector<Family> families_;
+  size_t series_ = 0;
 };
+
+// A sample value as the text format spells it: shortest round-trip decimal, "NaN", "+Inf", "-Inf".
+void append_value(std::string& out, double value);
+// A label value with \, " and newline escaped.
+void append_escaped_label_value(std::string& out, std::string_view value);
 
 }  // namespace lagwatch::publish

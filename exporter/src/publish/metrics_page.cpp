@@ -1,9 +1,6 @@
 #include "publish/metrics_page.hpp"
 
-#include <prometheus/text_serializer.h>
-
 #include <chrono>
-#include <sstream>
 
 namespace lagwatch::publish {
 namespace {
@@ -15,25 +12,27 @@ double now_unix() {
 }  // namespace
 
 std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& views) {
-  Families families;
-  collect_exporter(views, families);
-  collect_brokers(views, families);
-  collect_topics(views, families);
-  collect_health(views, families);
-  collect_topic_configs(views, families);
-  collect_groups(views, families);
-  collect_evaluation(views, families);
-
+  const auto started = std::chrono::steady_clock::now();
   auto page = std::make_shared<Rendered>();
-  std::ostringstream text;
-  prometheus::TextSerializer().Serialize(text, families.families());
-  page->text = std::move(text).str();
-  page->gzipped = std::make_unique<http::GzipPrefix>(page->text);
-  page->series = families.series();
+  {
+    Families families;
+    collect_exporter(views, families);
+    collect_brokers(views, families);
+    collect_topics(views, families);
+    collect_health(views, families);
+    collect_topic_configs(views, families);
+    collect_groups(views, families);
+    collect_evaluation(views, families);
+    page->series = families.series();
+    page->pieces = families.take_pieces();
+  }
+  for (const auto& p : page->pieces) page->text_size += p.size();
+  page->gzipped = std::make_unique<http::GzipPrefix>(page->pieces);
   for (const auto& [cluster, view] : views) {
     page->finished_unix.emplace_back(
         cluster, std::chrono::duration<double>(view->snapshot->finished.time_since_epoch()).count());
   }
+  page->render_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return page;
 }
 
@@ -55,12 +54,33 @@ std::string MetricsPage::tail(const Rendered* page) {
       "# HELP lagwatch_data_age_seconds Seconds since the data served for a cluster was collected.\n"
       "# TYPE lagwatch_data_age_seconds gauge\n";
   if (!page) return out;
-  double now = now_unix();
+  const double now = now_unix();
   for (const auto& [cluster, finished] : page->finished_unix) {
-    std::ostringstream line;
-    line << "lagwatch_data_age_seconds{cluster=\"" << cluster << "\"} " << std::max(0.0, now - finished) << "\n";
-    out += line.str();
+    out += "lagwatch_data_age_seconds{cluster=\"";
+    append_escaped_label_value(out, cluster);
+    out += "\"} ";
+    append_value(out, std::max(0.0, now - finished));
+    out += '\n';
   }
+  // The page's own cost, so that growth in series shows before it hurts Prometheus.
+  out +=
+      "# HELP lagwatch_metrics_series Series on this page, not counting these last few lines.\n"
+      "# TYPE lagwatch_metrics_series gauge\n"
+      "lagwatch_metrics_series ";
+  append_value(out, static_cast<double>(page->series));
+  out +=
+      "\n# HELP lagwatch_metrics_body_bytes Size of this page as rendered once per poll, by encoding.\n"
+      "# TYPE lagwatch_metrics_body_bytes gauge\n"
+      "lagwatch_metrics_body_bytes{encoding=\"identity\"} ";
+  append_value(out, static_cast<double>(page->text_size));
+  out += "\nlagwatch_metrics_body_bytes{encoding=\"gzip\"} ";
+  append_value(out, static_cast<double>(page->gzipped->head().size()));
+  out +=
+      "\n# HELP lagwatch_metrics_render_seconds Time to render and compress this page after the last poll.\n"
+      "# TYPE lagwatch_metrics_render_seconds gauge\n"
+      "lagwatch_metrics_render_seconds ";
+  append_value(out, page->render_seconds);
+  out += '\n';
   return out;
 }
 
@@ -71,9 +91,22 @@ MetricsPage::Body MetricsPage::scrape(bool accept_gzip) const {
     page = page_;
   }
   std::string t = tail(page.get());
-  if (!page) return {t, false};
-  if (accept_gzip) return {page->gzipped->with_tail(t), true};
-  return {page->text + t, false};
+  if (!page) return {{}, nullptr, std::move(t), false};
+  // The body keeps the whole rendered page alive, however long the write takes.
+  if (accept_gzip) return {{page->gzipped->head()}, page, page->gzipped->finish(t), true};
+  return {std::vector<std::string_view>(page->pieces.begin(), page->pieces.end()), page, std::move(t), false};
+}
+
+size_t MetricsPage::Body::size() const {
+  size_t n = tail.size();
+  for (auto p : shared) n += p.size();
+  return n;
+}
+
+std::string MetricsPage::Body::data() const {
+  std::string out;
+  for (auto p : shared) out += p;
+  return out + tail;
 }
 
 Views MetricsPage::views() const {

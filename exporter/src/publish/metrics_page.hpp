@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "http/gzip.hpp"
@@ -18,9 +19,17 @@ class MetricsPage {
   // Replaces one cluster's view and re-renders the page. Called by pollers.
   void update(std::shared_ptr<const collect::ClusterView> view);
 
+  // A scrape's body: `shared` (pieces rendered once per poll, shared by every scrape until
+  // the next poll, never copied; `owner` keeps them alive) followed by `tail` (made for this
+  // scrape: the data age and the page's own size). With gzip, they form one gzip member.
   struct Body {
-    std::string data;
+    std::vector<std::string_view> shared;
+    std::shared_ptr<const void> owner;
+    std::string tail;
     bool gzip = false;
+
+    size_t size() const;
+    std::string data() const;  // joined: a copy, for tests
   };
   Body scrape(bool accept_gzip) const;
 
@@ -29,10 +38,12 @@ class MetricsPage {
 
  private:
   struct Rendered {
-    std::string text;
+    std::vector<std::string> pieces;  // the page's text, one piece per family
+    size_t text_size = 0;
     std::unique_ptr<http::GzipPrefix> gzipped;
     std::vector<std::pair<std::string, double>> finished_unix;  // per cluster, for the age tail
     size_t series = 0;
+    double render_seconds = 0;  // collecting, writing and compressing the page
   };
   static std::string tail(const Rendered* page);
   static std::shared_ptr<const Rendered> render(const Views& views);

@@ -22,8 +22,9 @@ void GroupWindows::record(const std::vector<model::GroupLag>& lag, int64_t now_m
       Window w = node ? std::move(node.mapped()) : Window{};
       bool moved = w.empty() || w.back().offset != p.committed_offset;
       if (moved || alive) {
+        if (w.size() >= size_) w.erase(w.begin(), w.begin() + static_cast<std::ptrdiff_t>(w.size() - size_ + 1));
+        if (w.capacity() < size_) w.reserve(size_);
         w.push_back({p.committed_offset, now_ms, p.lag});
-        while (w.size() > size_) w.pop_front();
       }
       next.emplace(std::move(key), std::move(w));
     }

@@ -12,7 +12,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <string>
 #include <tuple>
@@ -26,7 +25,9 @@ namespace lagwatch::store {
 class GroupWindows {
  public:
   using Key = std::tuple<std::string, std::string, int32_t>;  // group, topic, partition
-  using Window = std::deque<evaluate::Observation>;
+  // A vector, not a deque: a window holds about 10 observations, and a deque's first chunk
+  // alone is 512 bytes, times every committed partition of every group.
+  using Window = std::vector<evaluate::Observation>;
 
   explicit GroupWindows(size_t window_size) : size_(window_size) {}
 

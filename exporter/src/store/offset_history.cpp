@@ -4,9 +4,9 @@
 
 namespace lagwatch::store {
 
-OffsetHistory::OffsetHistory(size_t max_points) : max_points_(std::max<size_t>(max_points, 4)) {
-  points_.reserve(max_points_ + 1);
-}
+// No reservation up front: an idle partition keeps two points whatever its age, and most
+// partitions of a large cluster are idle or slow, so memory follows activity, not max_points.
+OffsetHistory::OffsetHistory(size_t max_points) : max_points_(std::max<size_t>(max_points, 4)) {}
 
 void OffsetHistory::add(int64_t time_ms, int64_t log_end_offset) {
   if (!points_.empty()) {

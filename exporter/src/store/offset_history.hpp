@@ -30,7 +30,7 @@ struct AppendTime {
 
 class OffsetHistory {
  public:
-  explicit OffsetHistory(size_t max_points = 240);
+  explicit OffsetHistory(size_t max_points = 120);
 
   void add(int64_t time_ms, int64_t log_end_offset);
 
