@@ -2,7 +2,7 @@
 //
 //   lagwatch_poll_bench [--brokers N] [--topics N] [--partitions N] [--groups N]
 //                       [--group-partitions N] [--cycles N] [--scrapers N] [--scrape-seconds N]
-//                       [--produce-rate N] [--slow-broker-ms N] [--json]
+//                       [--produce-rate N] [--slow-broker-ms N] [--no-request-count] [--json]
 //   lagwatch_poll_bench --sweep      the default scale, then T, P and G halved and quartered
 //
 // The mock cluster runs in a child process (forked before any thread exists), so that the
@@ -61,7 +61,7 @@ using nlohmann::json;
 struct Scale {
   int brokers = 3, topics = 1000, partitions = 10, groups = 1000, group_partitions = 100;
   int cycles = 10, scrapers = 5, scrape_seconds = 10, produce_rate = 2000, slow_broker_ms = 500;
-  bool json_only = false, sweep = false;
+  bool json_only = false, sweep = false, count_requests = true;
 };
 
 Scale parse(int argc, char** argv) {
@@ -78,6 +78,8 @@ Scale parse(int argc, char** argv) {
       s.json_only = true;
     } else if (k == "--sweep") {
       s.sweep = true;
+    } else if (k == "--no-request-count") {
+      s.count_requests = false;
     } else if (ints.count(k) && i + 1 < argc) {
       *ints[k] = std::atoi(argv[++i]);
     } else {
@@ -387,6 +389,13 @@ json run(const Scale& s) {
     rss_mb.push_back(current_rss_mb());
   }
   const double cpu_per_cycle = (cpu_seconds() - cpu0) / s.cycles;
+  // The page's own figure for the last render (text and gzip), from its per-scrape tail.
+  double render_s = 0;
+  {
+    const std::string tail = exporter.page().scrape(false).tail;
+    const std::string key = "lagwatch_metrics_render_seconds ";
+    if (auto at = tail.find(key); at != std::string::npos) render_s = std::stod(tail.substr(at + key.size()));
+  }
   auto views = exporter.page().views();
   const auto& view = *views.at("bench");
   size_t lag_series = 0;
@@ -395,6 +404,7 @@ json run(const Scale& s) {
                    {"median_s", percentile(cycle_s, 0.5)},
                    {"max_s", *std::max_element(cycle_s.begin(), cycle_s.end())},
                    {"cpu_s_per_cycle", cpu_per_cycle},
+                   {"render_s_last_cycle", render_s},
                    {"errors_last_cycle", view.snapshot->errors.size()},
                    {"committed_partitions_seen", lag_series},
                    {"rss_mb_before_exporter", rss_before},
@@ -466,7 +476,7 @@ json run(const Scale& s) {
 
   // 4. requests on the wire, by API, in a warm cycle of a second exporter with protocol debug
   // (a fresh one: its first polls are cold, so the count is taken on its third).
-  {
+  if (s.count_requests) {
     auto counter = std::make_shared<RequestCounter>();
     auto previous = spdlog::default_logger();
     auto logger = std::make_shared<spdlog::logger>("count", counter);
@@ -510,11 +520,14 @@ void print_table(const json& r) {
   row("median cycle (s)", c["median_s"].get<double>(), "(target < 2 s at 10k partitions x 1k groups)");
   row("max cycle (s)", c["max_s"].get<double>());
   row("CPU seconds per cycle", c["cpu_s_per_cycle"].get<double>());
+  row("of which rendering /metrics (s, last cycle)", c["render_s_last_cycle"].get<double>());
   row("errors in the last cycle", c["errors_last_cycle"].get<double>());
   row("committed partitions with lag", c["committed_partitions_seen"].get<double>());
-  std::printf("requests per warm cycle, by API (librdkafka protocol log)\n");
-  for (const auto& [api, n] : r["requests_per_cycle"].items()) row(api.c_str(), n.get<double>());
-  row("total", r["requests_per_cycle_total"].get<double>());
+  if (r.contains("requests_per_cycle")) {
+    std::printf("requests per warm cycle, by API (librdkafka protocol log)\n");
+    for (const auto& [api, n] : r["requests_per_cycle"].items()) row(api.c_str(), n.get<double>());
+    row("total", r["requests_per_cycle_total"].get<double>());
+  }
   const auto& sc2 = r["scrapes"];
   std::printf("/metrics under load (%d keep-alive scrapers), polls back to back\n", sc2["scrapers"].get<int>());
   row("series", sc2["series"].get<double>());

@@ -10,7 +10,9 @@
 
 #include "app/exporter.hpp"
 #include "demo/mock_cluster.hpp"
+#include "http_get.hpp"
 #include "kafka_fixture.hpp"
+#include "metrics_text.hpp"
 #include "notify/notifier.hpp"
 #include "synthetic_view.hpp"
 #include "test_config.hpp"
@@ -306,6 +308,12 @@ TEST(NotifyWebhook, ThroughTheExporterOnAMockCluster) {
   ASSERT_TRUE(eventually([&] { return exporter.notifier_counters().at(0).sent == 2; }));
   ASSERT_EQ(exporter.notifier_counters().size(), 1u);
   EXPECT_EQ(exporter.notifier_counters()[0].notifier, "test-hook");
+  // The counters on /metrics, current at every scrape (not only after a poll).
+  const lagwatch::testing::MetricsText m(lagwatch::testing::http_get(exporter.port(), "/metrics").body);
+  EXPECT_EQ(m.get("lagwatch_notifications_sent_total", {{"notifier", "test-hook"}}), 2);
+  EXPECT_EQ(m.get("lagwatch_notifications_failed_total", {{"notifier", "test-hook"}}), 0);
+  EXPECT_EQ(m.get("lagwatch_notification_retries_total", {{"notifier", "test-hook"}}), 0);
+  EXPECT_EQ(m.get("lagwatch_notifications_dropped_total", {{"notifier", "test-hook"}}), 0);
   exporter.stop();
 }
 

@@ -7,6 +7,7 @@
 #endif
 
 #include "publish/burrow_api.hpp"
+#include "publish/collect_notifications.hpp"
 
 namespace lagwatch::app {
 
@@ -64,7 +65,7 @@ http::Response Exporter::readiness() const {
 
 http::Response Exporter::handle(const http::Request& request) const {
   if (request.path == config_.web.telemetry_path) {
-    auto body = page_.scrape(request.accepts_gzip());
+    auto body = page_.scrape(request.accepts_gzip(), publish::notification_families(notifiers_.counters()));
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.shared_pieces = std::move(body.shared);

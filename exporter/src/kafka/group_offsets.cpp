@@ -1,11 +1,14 @@
 #include "kafka/group_offsets.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include "kafka/admin.hpp"
 
 namespace lagwatch::kafka {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 // Sends partitions [from, to) of the request (all of them when it names none).
 void submit(const Client& client, rd_kafka_queue_t* queue, const GroupOffsetsRequest& req, size_t from, size_t to,
@@ -82,23 +85,37 @@ std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
   }
 
   std::vector<bool> done(calls.size(), false);
+  std::vector<Clock::time_point> sent(calls.size());
   QueuePtr queue(rd_kafka_queue_new(client.get()));
   size_t next = 0, in_flight = 0, finished = 0;
   const size_t limit = static_cast<size_t>(std::max(1, concurrency));
+  // A call unanswered after kStraggler stops counting against `limit`, so a slow or dead
+  // coordinator holds back only its own groups, not every group queued behind them; at most
+  // kStragglerFactor x limit calls are ever in flight.
+  constexpr auto kStraggler = std::chrono::milliseconds(250);
+  constexpr size_t kStragglerFactor = 8;
   // Each call carries its own timeout; this guard only catches an event that never comes.
   const auto patience = client.request_timeout() + std::chrono::seconds(5);
-  auto last_progress = std::chrono::steady_clock::now();
+  auto last_progress = Clock::now();
 
   while (finished < calls.size()) {
-    while (in_flight < limit && next < calls.size()) {
+    const auto now = Clock::now();
+    size_t young = 0;  // in flight for less than kStraggler
+    for (size_t i = next; i-- > 0 && young < limit;) {
+      if (now - sent[i] >= kStraggler) break;  // sent[] is non-decreasing in i
+      if (!done[i]) ++young;
+    }
+    while (young < limit && in_flight < limit * kStragglerFactor && next < calls.size()) {
       const auto& call = calls[next];
+      sent[next] = now;
       submit(client, queue.get(), requests[call.request], call.from, call.to, next);
       ++next;
       ++in_flight;
+      ++young;
     }
-    EventPtr ev(rd_kafka_queue_poll(queue.get(), 200));
+    EventPtr ev(rd_kafka_queue_poll(queue.get(), 50));
     if (!ev) {
-      if (std::chrono::steady_clock::now() - last_progress > patience) break;
+      if (Clock::now() - last_progress > patience) break;
       continue;
     }
     if (rd_kafka_event_type(ev.get()) != RD_KAFKA_EVENT_LISTCONSUMERGROUPOFFSETS_RESULT) continue;
@@ -112,7 +129,7 @@ std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
     done[index] = true;
     --in_flight;
     ++finished;
-    last_progress = std::chrono::steady_clock::now();
+    last_progress = Clock::now();
   }
   for (size_t i = 0; i < calls.size(); ++i) {
     auto& r = results[calls[i].request];

@@ -84,13 +84,13 @@ std::string MetricsPage::tail(const Rendered* page) {
   return out;
 }
 
-MetricsPage::Body MetricsPage::scrape(bool accept_gzip) const {
+MetricsPage::Body MetricsPage::scrape(bool accept_gzip, const std::string& extra) const {
   std::shared_ptr<const Rendered> page;
   {
     std::lock_guard lock(mu_);
     page = page_;
   }
-  std::string t = tail(page.get());
+  std::string t = tail(page.get()) + extra;
   if (!page) return {{}, nullptr, std::move(t), false};
   // The body keeps the whole rendered page alive, however long the write takes.
   if (accept_gzip) return {{page->gzipped->head()}, page, page->gzipped->finish(t), true};

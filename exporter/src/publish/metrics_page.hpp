@@ -31,7 +31,8 @@ class MetricsPage {
     size_t size() const;
     std::string data() const;  // joined: a copy, for tests
   };
-  Body scrape(bool accept_gzip) const;
+  // `extra` is appended to the tail: families that change between polls (notifier counters).
+  Body scrape(bool accept_gzip, const std::string& extra = {}) const;
 
   Views views() const;
   size_t series() const;
