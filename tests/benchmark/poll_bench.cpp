@@ -49,6 +49,7 @@
 #include "app/exporter.hpp"
 #include "demo/mock_cluster.hpp"
 #include "kafka/handles.hpp"
+#include "scrapers.hpp"
 
 extern char** environ;
 
@@ -254,12 +255,6 @@ double current_rss_mb() {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
-
 config::Config exporter_config(const Scale& s, const std::string& bootstrap) {
   config::Config cfg;
   cfg.web.listen_address = "127.0.0.1:0";
@@ -293,52 +288,6 @@ class RequestCounter : public spdlog::sinks::base_sink<std::mutex> {
  private:
   std::map<std::string, int> counts_;
 };
-
-// Keep-alive scrapers; the body is streamed through a small buffer and counted, not kept, so
-// the clients do not inflate this process's RSS.
-std::vector<double> scrape_for(uint16_t port, int scrapers, double seconds, bool gzip, size_t& body_bytes) {
-  namespace beast = boost::beast;
-  namespace bhttp = beast::http;
-  std::vector<std::vector<double>> per(static_cast<size_t>(scrapers));
-  std::atomic<size_t> bytes{0};
-  const auto until = Clock::now() + std::chrono::duration<double>(seconds);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < scrapers; ++i) {
-    threads.emplace_back([&, i] {
-      boost::asio::io_context ioc;
-      boost::asio::ip::tcp::socket socket(ioc);
-      socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-      beast::flat_buffer buffer;
-      std::vector<char> chunk(64 * 1024);
-      while (Clock::now() < until) {
-        bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/metrics", 11};
-        req.set(bhttp::field::host, "127.0.0.1");
-        if (gzip) req.set(bhttp::field::accept_encoding, "gzip");
-        const auto t0 = Clock::now();
-        bhttp::write(socket, req);
-        bhttp::response_parser<bhttp::buffer_body> parser;
-        parser.body_limit(1ull << 32);
-        bhttp::read_header(socket, buffer, parser);
-        size_t n = 0;
-        while (!parser.is_done()) {
-          parser.get().body().data = chunk.data();
-          parser.get().body().size = chunk.size();
-          beast::error_code ec;
-          bhttp::read(socket, buffer, parser, ec);
-          if (ec && ec != bhttp::error::need_buffer) throw beast::system_error(ec);
-          n += chunk.size() - parser.get().body().size;
-        }
-        per[static_cast<size_t>(i)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-        bytes = n;
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  body_bytes = bytes;
-  std::vector<double> all;
-  for (auto& v : per) all.insert(all.end(), v.begin(), v.end());
-  return all;
-}
 
 json run(const Scale& s) {
   // Fork first: the child must not inherit threads.
@@ -393,7 +342,7 @@ json run(const Scale& s) {
   double render_s = 0;
   {
     const std::string tail = exporter.page().scrape(false).tail;
-    const std::string key = "lagwatch_metrics_render_seconds ";
+    const std::string key = "\nlagwatch_metrics_render_seconds ";
     if (auto at = tail.find(key); at != std::string::npos) render_s = std::stod(tail.substr(at + key.size()));
   }
   auto views = exporter.page().views();
@@ -401,7 +350,7 @@ json run(const Scale& s) {
   size_t lag_series = 0;
   for (const auto& g : view.lag) lag_series += g.partitions.size();
   out["cycles"] = {{"first_s", first_cycle},
-                   {"median_s", percentile(cycle_s, 0.5)},
+                   {"median_s", bench::percentile(cycle_s, 0.5)},
                    {"max_s", *std::max_element(cycle_s.begin(), cycle_s.end())},
                    {"cpu_s_per_cycle", cpu_per_cycle},
                    {"render_s_last_cycle", render_s},
@@ -424,8 +373,8 @@ json run(const Scale& s) {
       }
     });
     size_t gzip_bytes = 0, plain_bytes = 0;
-    auto gz = scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, true, gzip_bytes);
-    auto plain = scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, false, plain_bytes);
+    auto gz = bench::scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, true, gzip_bytes);
+    auto plain = bench::scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, false, plain_bytes);
     stop = true;
     poller.join();
     // The same gzip load with polls every 5 s, a production-like pace (30 s is the default).
@@ -441,22 +390,22 @@ json run(const Scale& s) {
       }
     });
     size_t ignored = 0;
-    auto gz_paced = scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, true, ignored);
+    auto gz_paced = bench::scrape_for(exporter.port(), s.scrapers, s.scrape_seconds, true, ignored);
     stop = true;
     paced.join();
     out["scrapes"] = {{"scrapers", s.scrapers},
                       {"series", exporter.page().series()},
                       {"body_bytes_plain", plain_bytes},
                       {"body_bytes_gzip", gzip_bytes},
-                      {"gzip_p50_ms", percentile(gz, 0.5)},
-                      {"gzip_p99_ms", percentile(gz, 0.99)},
+                      {"gzip_p50_ms", bench::percentile(gz, 0.5)},
+                      {"gzip_p99_ms", bench::percentile(gz, 0.99)},
                       {"gzip_scrapes", gz.size()},
-                      {"plain_p50_ms", percentile(plain, 0.5)},
-                      {"plain_p99_ms", percentile(plain, 0.99)},
+                      {"plain_p50_ms", bench::percentile(plain, 0.5)},
+                      {"plain_p99_ms", bench::percentile(plain, 0.99)},
                       {"plain_scrapes", plain.size()},
                       {"polls_during_scrapes", polls.load()},
-                      {"gzip_paced_p50_ms", percentile(gz_paced, 0.5)},
-                      {"gzip_paced_p99_ms", percentile(gz_paced, 0.99)}};
+                      {"gzip_paced_p50_ms", bench::percentile(gz_paced, 0.5)},
+                      {"gzip_paced_p99_ms", bench::percentile(gz_paced, 0.99)}};
   }
 
   // 3. one broker slow to answer everything (a slow coordinator for a third of the groups)
@@ -468,7 +417,7 @@ json run(const Scale& s) {
       exporter.poll_all();
       slow.push_back(seconds_since(t0));
     }
-    out["slow_broker"] = {{"rtt_ms", s.slow_broker_ms}, {"median_cycle_s", percentile(slow, 0.5)}};
+    out["slow_broker"] = {{"rtt_ms", s.slow_broker_ms}, {"median_cycle_s", bench::percentile(slow, 0.5)}};
   }
   exporter.stop();
   out["peak_rss_mb"] = peak_rss_mb();  // before phase 4's second exporter adds its own

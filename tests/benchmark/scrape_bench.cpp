@@ -3,16 +3,12 @@
 // cluster is synthetic, so the figures isolate rendering and serving from polling.
 //
 //   lagwatch_scrape_bench [--topics N] [--partitions N] [--groups N] [--group-partitions N]
-//                         [--scrapers N] [--scrapes N]
+//                         [--scrapers N] [--scrape-seconds N]
 //
 // Prints a table and one JSON line. The targets it prints beside the figures are issue 5's.
 #include <sys/resource.h>
 
 #include <algorithm>
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -25,6 +21,7 @@
 #include "evaluate/cluster_evaluation.hpp"
 #include "http/server.hpp"
 #include "publish/metrics_page.hpp"
+#include "scrapers.hpp"
 
 namespace {
 
@@ -32,7 +29,7 @@ using namespace lagwatch;
 using Clock = std::chrono::steady_clock;
 
 struct Scale {
-  int topics = 1000, partitions = 10, groups = 1000, group_partitions = 100, scrapers = 5, scrapes = 40;
+  int topics = 1000, partitions = 10, groups = 1000, group_partitions = 100, scrapers = 5, scrape_seconds = 5;
 };
 
 Scale parse(int argc, char** argv) {
@@ -45,7 +42,7 @@ Scale parse(int argc, char** argv) {
     else if (k == "--groups") s.groups = v;
     else if (k == "--group-partitions") s.group_partitions = v;
     else if (k == "--scrapers") s.scrapers = v;
-    else if (k == "--scrapes") s.scrapes = v;
+    else if (k == "--scrape-seconds") s.scrape_seconds = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       std::exit(2);
@@ -86,47 +83,10 @@ model::ClusterSnapshot poll(const Scale& s, int round) {
   return snap;
 }
 
-double percentile(std::vector<double> v, double q) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
-}
-
 long peak_rss_kb() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
   return ru.ru_maxrss;
-}
-
-// Each scraper keeps one connection open, as Prometheus does.
-std::vector<double> scrape_latencies(uint16_t port, int scrapers, int scrapes, bool gzip) {
-  namespace beast = boost::beast;
-  namespace bhttp = beast::http;
-  std::vector<std::vector<double>> per(scrapers);
-  std::vector<std::thread> threads;
-  for (int i = 0; i < scrapers; ++i) {
-    threads.emplace_back([&, i] {
-      boost::asio::io_context ioc;
-      boost::asio::ip::tcp::socket socket(ioc);
-      socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-      beast::flat_buffer buffer;
-      for (int n = 0; n < scrapes; ++n) {
-        bhttp::request<bhttp::empty_body> req{bhttp::verb::get, "/metrics", 11};
-        req.set(bhttp::field::host, "127.0.0.1");
-        if (gzip) req.set(bhttp::field::accept_encoding, "gzip");
-        auto t0 = Clock::now();
-        bhttp::write(socket, req);
-        bhttp::response_parser<bhttp::string_body> parser;
-        parser.body_limit(1ull << 31);
-        bhttp::read(socket, buffer, parser);
-        per[i].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  std::vector<double> all;
-  for (auto& v : per) all.insert(all.end(), v.begin(), v.end());
-  return all;
 }
 
 }  // namespace
@@ -166,11 +126,12 @@ int main(int argc, char** argv) {
     return resp;
   });
   server.start();
-  auto lat_gzip = scrape_latencies(server.port(), s.scrapers, s.scrapes, true);
-  auto lat_plain = scrape_latencies(server.port(), s.scrapers, s.scrapes, false);
+  size_t ignored = 0;
+  auto lat_gzip = bench::scrape_for(server.port(), s.scrapers, s.scrape_seconds, true, ignored);
+  auto lat_plain = bench::scrape_for(server.port(), s.scrapers, s.scrape_seconds, false, ignored);
   server.stop();
 
-  const double render_median = percentile(render_ms, 0.5);
+  const double render_median = bench::percentile(render_ms, 0.5);
   std::printf("scale: %d topics x %d partitions = %d partitions; %d groups x %d committed partitions\n", s.topics,
               s.partitions, s.topics * s.partitions, s.groups, s.group_partitions);
   std::printf("%-40s %14s\n", "figure", "value");
@@ -178,10 +139,10 @@ int main(int argc, char** argv) {
   std::printf("%-40s %14.1f\n", "render + gzip per poll, median (ms)", render_median);
   std::printf("%-40s %14.2f\n", "body plain (MB)", static_cast<double>(plain) / 1e6);
   std::printf("%-40s %14.2f\n", "body gzip (MB)", static_cast<double>(zipped) / 1e6);
-  std::printf("%-40s %14.2f   (target < 20 ms)\n", "scrape gzip p50 (ms)", percentile(lat_gzip, 0.5));
-  std::printf("%-40s %14.2f   (target < 20 ms)\n", "scrape gzip p99 (ms)", percentile(lat_gzip, 0.99));
-  std::printf("%-40s %14.2f\n", "scrape plain p50 (ms)", percentile(lat_plain, 0.5));
-  std::printf("%-40s %14.2f\n", "scrape plain p99 (ms)", percentile(lat_plain, 0.99));
+  std::printf("%-40s %14.2f   (target < 20 ms)\n", "scrape gzip p50 (ms)", bench::percentile(lat_gzip, 0.5));
+  std::printf("%-40s %14.2f   (target < 20 ms)\n", "scrape gzip p99 (ms)", bench::percentile(lat_gzip, 0.99));
+  std::printf("%-40s %14.2f\n", "scrape plain p50 (ms)", bench::percentile(lat_plain, 0.5));
+  std::printf("%-40s %14.2f\n", "scrape plain p99 (ms)", bench::percentile(lat_plain, 0.99));
   std::printf("%-40s %14.1f   (target < 100 MB)\n", "peak RSS (MB)", static_cast<double>(peak_rss_kb()) / 1024.0);
   nlohmann::json j = {{"topics", s.topics},
                       {"partitions", s.topics * s.partitions},
@@ -191,10 +152,10 @@ int main(int argc, char** argv) {
                       {"render_ms_median", render_median},
                       {"body_bytes_plain", plain},
                       {"body_bytes_gzip", zipped},
-                      {"scrape_gzip_ms_p50", percentile(lat_gzip, 0.5)},
-                      {"scrape_gzip_ms_p99", percentile(lat_gzip, 0.99)},
-                      {"scrape_plain_ms_p50", percentile(lat_plain, 0.5)},
-                      {"scrape_plain_ms_p99", percentile(lat_plain, 0.99)},
+                      {"scrape_gzip_ms_p50", bench::percentile(lat_gzip, 0.5)},
+                      {"scrape_gzip_ms_p99", bench::percentile(lat_gzip, 0.99)},
+                      {"scrape_plain_ms_p50", bench::percentile(lat_plain, 0.5)},
+                      {"scrape_plain_ms_p99", bench::percentile(lat_plain, 0.99)},
                       {"peak_rss_kb", peak_rss_kb()}};
   std::printf("%s\n", j.dump().c_str());
   return 0;
