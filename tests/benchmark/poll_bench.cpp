@@ -360,7 +360,14 @@ json run(const Scale& s) {
                    {"peak_rss_mb_after_first_cycle", peak_after_first},
                    {"peak_rss_mb_after_measured_cycles", peak_rss_mb()},
                    {"rss_mb_after_first", rss_mb.front()},
-                   {"rss_mb_after_last", rss_mb.back()}};
+                   {"rss_mb_after_last", rss_mb.back()},
+                   {"rss_mb_after_cycle", [&] {
+                      json at = json::object();
+                      for (size_t n : {1, 10, 100, 200, 500, 1000, 2000, 5000}) {
+                        if (n <= rss_mb.size()) at[std::to_string(n)] = rss_mb[n - 1];
+                      }
+                      return at;
+                    }()}};
 
   // 2. scrapes while polls go on in the background
   {
@@ -497,6 +504,9 @@ void print_table(const json& r) {
   row("RSS before the exporter (MB)", c["rss_mb_before_exporter"].get<double>());
   row("RSS after the first measured cycle (MB)", c["rss_mb_after_first"].get<double>());
   row("RSS after the last measured cycle (MB)", c["rss_mb_after_last"].get<double>());
+  for (const auto& [n, mb] : c["rss_mb_after_cycle"].items()) {
+    row(("RSS after measured cycle " + n + " (MB)").c_str(), mb.get<double>());
+  }
   row("peak RSS after the first cycle (MB)", c["peak_rss_mb_after_first_cycle"].get<double>());
   row("peak RSS after the measured cycles (MB)", c["peak_rss_mb_after_measured_cycles"].get<double>());
   row("peak RSS, scrapes included (MB)", r["peak_rss_mb"].get<double>(), "(target < 100 MB at 200k series)");
