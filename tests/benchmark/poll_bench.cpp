@@ -504,9 +504,10 @@ void print_table(const json& r) {
   row("RSS before the exporter (MB)", c["rss_mb_before_exporter"].get<double>());
   row("RSS after the first measured cycle (MB)", c["rss_mb_after_first"].get<double>());
   row("RSS after the last measured cycle (MB)", c["rss_mb_after_last"].get<double>());
-  for (const auto& [n, mb] : c["rss_mb_after_cycle"].items()) {
-    row(("RSS after measured cycle " + n + " (MB)").c_str(), mb.get<double>());
-  }
+  std::vector<std::pair<int, double>> checkpoints;  // JSON keys sort as text ("1000" < "200")
+  for (const auto& [n, mb] : c["rss_mb_after_cycle"].items()) checkpoints.emplace_back(std::stoi(n), mb.get<double>());
+  std::sort(checkpoints.begin(), checkpoints.end());
+  for (const auto& [n, mb] : checkpoints) row(("RSS after measured cycle " + std::to_string(n) + " (MB)").c_str(), mb);
   row("peak RSS after the first cycle (MB)", c["peak_rss_mb_after_first_cycle"].get<double>());
   row("peak RSS after the measured cycles (MB)", c["peak_rss_mb_after_measured_cycles"].get<double>());
   row("peak RSS, scrapes included (MB)", r["peak_rss_mb"].get<double>(), "(target < 100 MB at 200k series)");
