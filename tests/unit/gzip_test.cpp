@@ -145,13 +145,14 @@ TEST(GzipPrefix, WithTailIsOneMemberOfPrefixPlusTail) {
 }
 
 TEST(GzipPrefix, PiecesAreTheirConcatenationAndHeadPlusFinishIsWithTail) {
-  std::vector<std::string> pieces{"", "# HELP a x\n", std::string(200'000, 'q'), "", "b 1\nc 2\n"};
+  const std::string large(200'000, 'q');
+  std::vector<std::string_view> pieces{"", "# HELP a x\n", large, "", "b 1\nc 2\n"};
   std::string joined;
-  for (const auto& p : pieces) joined += p;
+  for (auto p : pieces) joined += p;
   const GzipPrefix gp(pieces);
   EXPECT_TRUE(same(inflate_single_member(gp.with_tail("up 1\n")), joined + "up 1\n"));
   EXPECT_EQ(gp.head() + gp.finish("up 1\n"), gp.with_tail("up 1\n"));
-  const GzipPrefix empty(std::vector<std::string>{"", ""});
+  const GzipPrefix empty(std::vector<std::string_view>{"", ""});
   EXPECT_TRUE(same(inflate_single_member(empty.with_tail("t\n")), "t\n"));
 }
 

@@ -156,9 +156,9 @@ std::string gunzip(std::string_view data) {
 }
 
 GzipPrefix::GzipPrefix(std::string_view prefix, int level)
-    : GzipPrefix(std::vector<std::string>{std::string(prefix)}, level) {}
+    : GzipPrefix(std::vector<std::string_view>{prefix}, level) {}
 
-GzipPrefix::GzipPrefix(const std::vector<std::string>& pieces, int level) : level_(level) {
+GzipPrefix::GzipPrefix(const std::vector<std::string_view>& pieces, int level) : level_(level) {
   check_level(level);
   put_header(head_, level);
   prefix_crc_ = static_cast<uint32_t>(crc32_z(0L, Z_NULL, 0));

@@ -44,7 +44,7 @@ class GzipPrefix {
   // Compresses `prefix` (any size, possibly empty). `level` as for gzip(), used for the tails too.
   explicit GzipPrefix(std::string_view prefix, int level = 6);
   // The prefix given in pieces (their concatenation), so that it never has to be joined.
-  explicit GzipPrefix(const std::vector<std::string>& pieces, int level = 6);
+  explicit GzipPrefix(const std::vector<std::string_view>& pieces, int level = 6);
 
   // A complete gzip member of prefix + tail. Copies the compressed prefix, so the cost is a
   // memcpy of prefix_compressed_size() bytes plus deflating `tail`.

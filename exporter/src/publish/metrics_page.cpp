@@ -29,7 +29,7 @@ std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& vi
   for (const auto& p : page->pieces) page->text_size += p.size();
   // Level 3, zlib's best of its fast strategy: at 800 000 series (90 MB) level 6 took about
   // 1 s more per poll for a body only ~10% smaller (docs/performance.md).
-  page->gzipped = std::make_unique<http::GzipPrefix>(page->pieces, 3);
+  page->gzipped = std::make_unique<http::GzipPrefix>(std::vector<std::string_view>(page->pieces.begin(), page->pieces.end()), 3);
   for (const auto& [cluster, view] : views) {
     page->finished_unix.emplace_back(
         cluster, std::chrono::duration<double>(view->snapshot->finished.time_since_epoch()).count());
@@ -52,38 +52,22 @@ void MetricsPage::update(std::shared_ptr<const collect::ClusterView> view) {
 }
 
 std::string MetricsPage::tail(const Rendered* page) {
-  std::string out =
-      "# HELP lagwatch_data_age_seconds Seconds since the data served for a cluster was collected.\n"
-      "# TYPE lagwatch_data_age_seconds gauge\n";
-  if (!page) return out;
+  Families out;
+  auto age = out.gauge("lagwatch_data_age_seconds", "Seconds since the data served for a cluster was collected.");
+  if (!page) return out.text();
   const double now = now_unix();
   for (const auto& [cluster, finished] : page->finished_unix) {
-    out += "lagwatch_data_age_seconds{cluster=\"";
-    append_escaped_label_value(out, cluster);
-    out += "\"} ";
-    append_value(out, std::max(0.0, now - finished));
-    out += '\n';
+    out.add(age, {{"cluster", cluster}}, std::max(0.0, now - finished));
   }
   // The page's own cost, so that growth in series shows before it hurts Prometheus.
-  out +=
-      "# HELP lagwatch_metrics_series Series on this page, not counting these last few lines.\n"
-      "# TYPE lagwatch_metrics_series gauge\n"
-      "lagwatch_metrics_series ";
-  append_value(out, static_cast<double>(page->series));
-  out +=
-      "\n# HELP lagwatch_metrics_body_bytes Size of this page as rendered once per poll, by encoding.\n"
-      "# TYPE lagwatch_metrics_body_bytes gauge\n"
-      "lagwatch_metrics_body_bytes{encoding=\"identity\"} ";
-  append_value(out, static_cast<double>(page->text_size));
-  out += "\nlagwatch_metrics_body_bytes{encoding=\"gzip\"} ";
-  append_value(out, static_cast<double>(page->gzipped->head().size()));
-  out +=
-      "\n# HELP lagwatch_metrics_render_seconds Time to render and compress this page after the last poll.\n"
-      "# TYPE lagwatch_metrics_render_seconds gauge\n"
-      "lagwatch_metrics_render_seconds ";
-  append_value(out, page->render_seconds);
-  out += '\n';
-  return out;
+  out.add(out.gauge("lagwatch_metrics_series", "Series on this page, not counting these last few lines."), {},
+          static_cast<double>(page->series));
+  auto bytes = out.gauge("lagwatch_metrics_body_bytes", "Size of this page as rendered once per poll, by encoding.");
+  out.add(bytes, {{"encoding", "identity"}}, static_cast<double>(page->text_size));
+  out.add(bytes, {{"encoding", "gzip"}}, static_cast<double>(page->gzipped->head().size()));
+  out.add(out.gauge("lagwatch_metrics_render_seconds", "Time to render and compress this page after the last poll."),
+          {}, page->render_seconds);
+  return out.text();
 }
 
 MetricsPage::Body MetricsPage::scrape(bool accept_gzip, const std::string& extra) const {
