@@ -19,6 +19,8 @@
 #include <string_view>
 #include <thread>
 
+#include "util/listen_address.hpp"
+
 namespace lagwatch::http {
 namespace {
 
@@ -305,9 +307,12 @@ int status_for_parse_error(const beast::error_code& ec) {
 
 std::string_view reason_body(int status) {
   switch (status) {
-    case 413: return "request body too large\n";
-    case 431: return "request header fields too large\n";
-    default: return "bad request\n";
+    case 413:
+      return "request body too large\n";
+    case 431:
+      return "request header fields too large\n";
+    default:
+      return "bad request\n";
   }
 }
 
@@ -376,10 +381,9 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool close = response_.need_eof();
     // The same deadline protects against clients that stop reading a large response.
     stream_.expires_after(kIoTimeout);
-    bhttp::async_write(stream_, response_,
-                       [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
-                         self->on_write(close, ec);
-                       });
+    bhttp::async_write(stream_, response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+      self->on_write(close, ec);
+    });
   }
 
   void on_write(bool close, beast::error_code ec) {
@@ -415,55 +419,11 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_{kReadBufferLimit};
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;  // fresh per request
-  RawResponse response_;  // must outlive async_write
+  RawResponse response_;                                             // must outlive async_write
   std::size_t lingered_ = 0;
   const Handler& handler_;
   std::atomic<std::size_t>& connections_;
 };
-
-struct ListenSpec {
-  std::string host;       // "" = every address
-  bool bracketed = false;
-  uint16_t port = 0;
-};
-
-// Throws std::runtime_error with the reason only; the caller adds "cannot listen on ...".
-ListenSpec parse_listen_address(std::string_view a) {
-  const char* const forms = "expected host:port, :port or [ipv6]:port";
-  if (a.empty()) throw std::runtime_error(std::string("empty address; ") + forms);
-  ListenSpec spec;
-  std::string_view port;
-  if (a.front() == '[') {
-    const size_t close = a.find(']');
-    if (close == std::string_view::npos) throw std::runtime_error("missing ']' after the IPv6 address");
-    spec.host = std::string(a.substr(1, close - 1));
-    spec.bracketed = true;
-    const std::string_view rest = a.substr(close + 1);
-    if (rest.empty() || rest.front() != ':') throw std::runtime_error(std::string("missing port; ") + forms);
-    port = rest.substr(1);
-    if (spec.host.empty()) throw std::runtime_error("empty IPv6 address in brackets");
-  } else {
-    const size_t colon = a.rfind(':');
-    if (colon == std::string_view::npos) throw std::runtime_error(std::string("missing port; ") + forms);
-    spec.host = std::string(a.substr(0, colon));
-    if (spec.host.find(':') != std::string::npos) {
-      throw std::runtime_error("an IPv6 address needs brackets, e.g. [::1]:9721");
-    }
-    port = a.substr(colon + 1);
-  }
-  unsigned value = 0;
-  bool ok = !port.empty() && port.size() <= 5;
-  for (char c : port) {
-    if (c < '0' || c > '9') {
-      ok = false;
-      break;
-    }
-    value = value * 10 + static_cast<unsigned>(c - '0');
-  }
-  if (!ok || value > 65535) throw std::runtime_error("invalid port '" + std::string(port) + "' (expected 0-65535)");
-  spec.port = static_cast<uint16_t>(value);
-  return spec;
-}
 
 std::string endpoint_text(const tcp::endpoint& ep) {
   const auto addr = ep.address();
@@ -539,10 +499,10 @@ void Server::Impl::open_acceptor() {
   const auto fail = [&](const std::string& reason) {
     return std::runtime_error("cannot listen on " + listen_address + ": " + reason);
   };
-  ListenSpec spec;
+  util::ListenSpec spec;
   try {
-    spec = parse_listen_address(listen_address);
-  } catch (const std::runtime_error& e) {
+    spec = util::parse_listen_address(listen_address);
+  } catch (const std::invalid_argument& e) {
     throw fail(e.what());
   }
 
@@ -633,9 +593,8 @@ void Server::Impl::run() {
 }
 
 void Server::Impl::accept() {
-  acceptor->async_accept(net::make_strand(*ioc), [this](beast::error_code ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
-  });
+  acceptor->async_accept(net::make_strand(*ioc),
+                         [this](beast::error_code ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
 void Server::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
