@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-
 #include <sstream>
 #include <stdexcept>
 #include <streambuf>
@@ -59,7 +58,7 @@ TEST(EvaluateCommand, ValidInputGivesTheVerdictAndEveryCheck) {
   EXPECT_EQ(j["complete"], false);  // 5 of the default 10
   EXPECT_DOUBLE_EQ(j["completeness"].get<double>(), 0.5);
   ASSERT_EQ(j["checks"].size(), 8u);
-  const std::vector<std::string> order = {"lag-within-allowed", "stopped", "window-incomplete", "rewind",
+  const std::vector<std::string> order = {"lag-within-allowed",  "stopped", "window-incomplete",  "rewind",
                                           "caught-up-in-window", "stalled", "lag-not-decreasing", "ok"};
   for (size_t i = 0; i < order.size(); ++i) {
     EXPECT_EQ(j["checks"][i]["rule"], order[i]);
@@ -96,8 +95,8 @@ TEST(EvaluateCommand, OptionalFieldsAndAlternatives) {
 TEST(EvaluateCommand, FractionalSecondsAndDefaultWindowSizeGrowsWithTheOffsets) {
   std::string offsets;
   for (int i = 0; i < 12; ++i) {
-    offsets += (i ? "," : "") + std::string(R"({"offset": )") + std::to_string(100 * i) +
-               R"(, "timestamp_ms": )" + std::to_string(1000 * i) + R"(, "lag": 5})";
+    offsets += (i ? "," : "") + std::string(R"({"offset": )") + std::to_string(100 * i) + R"(, "timestamp_ms": )" +
+               std::to_string(1000 * i) + R"(, "lag": 5})";
   }
   const Outcome r = run(R"({"offsets": [)" + offsets + R"(], "current_lag": 5, "now_s": 11.25})");
   ASSERT_EQ(r.code, 0) << r.err;
@@ -112,8 +111,8 @@ TEST(EvaluateCommand, FractionalSecondsAndDefaultWindowSizeGrowsWithTheOffsets) 
 struct BadCase {
   const char* name;
   std::string input;
-  std::string field;     // must appear in the message as "field: "
-  std::string problem;   // must appear in the message too
+  std::string field;    // must appear in the message as "field: "
+  std::string problem;  // must appear in the message too
 };
 
 class EvaluateCommandBadInput : public testing::TestWithParam<BadCase> {};
@@ -133,7 +132,7 @@ const std::string kTail = R"("current_lag": 10, "now_s": 600)";
 const std::string kOneObs = R"("offsets": [{"offset": 1, "timestamp_ms": 1000, "lag": 1}])";
 
 INSTANTIATE_TEST_SUITE_P(
-    Cases, EvaluateCommandBadInput,
+    EvaluateCommand, EvaluateCommandBadInput,
     testing::Values(
         BadCase{"InvalidJson", "{\"offsets\": [}", "input", "invalid JSON: parse error at line 1, column 14"},
         BadCase{"InvalidJsonSecondLine", "{\n  \"offsets\": [1,,]\n}", "input", "line 2, column 17"},
@@ -161,7 +160,8 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"offsets": [{"offset": 1, "timestamp_ms": 5000}, {"offset": 2, "timestamp_ms": 6000},
                                 {"offset": 3, "timestamp_ms": 4000}], )" +
                     kTail + "}",
-                "offsets[2].timestamp_ms", "4000 is earlier than offsets[1].timestamp_ms 6000; list the observations oldest first"},
+                "offsets[2].timestamp_ms",
+                "4000 is earlier than offsets[1].timestamp_ms 6000; list the observations oldest first"},
         BadCase{"NegativeTimestamp", R"({"offsets": [{"offset": 1, "timestamp_ms": -1}], )" + kTail + "}",
                 "offsets[0].timestamp_ms", ">= 0"},
         BadCase{"TooLarge", R"({"offsets": [{"offset": 18446744073709551615, "timestamp_ms": 1}], )" + kTail + "}",
@@ -188,8 +188,7 @@ INSTANTIATE_TEST_SUITE_P(
                 "must be >= 0"},
         BadCase{"AllowedLagWrongType", "{" + kOneObs + R"(, "allowed_lag": "none", )" + kTail + "}", "allowed_lag",
                 "must be an integer"},
-        BadCase{"WindowSizeZero", "{" + kOneObs + R"(, "window_size": 0, )" + kTail + "}", "window_size",
-                "at least 1"},
+        BadCase{"WindowSizeZero", "{" + kOneObs + R"(, "window_size": 0, )" + kTail + "}", "window_size", "at least 1"},
         BadCase{"WindowSizeTooSmall",
                 R"({"offsets": [{"offset": 1, "timestamp_ms": 1}, {"offset": 2, "timestamp_ms": 2}],
                     "window_size": 1, )" +
@@ -202,8 +201,118 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{"UnknownTopLevelField", "{" + kOneObs + R"(, "allowed-lag": 5, )" + kTail + "}", "allowed-lag",
                 "unknown field (did you mean \"allowed_lag\"?)"},
         BadCase{"UnknownFieldWithoutSuggestion", "{" + kOneObs + R"(, "colour": "blue", )" + kTail + "}", "colour",
-                "unknown field; expected offsets, broker_offsets"}),
+                "unknown field; expected offsets, broker_offsets"},
+        // Hardening: every one of these used to be an internal error (exit 1) or a silent choice.
+        BadCase{"FloatOverflow", "{" + kOneObs + R"(, "current_lag": 10, "now_s": 1e400})", "now_s",
+                "1e400 is out of range: it overflows a double"},
+        BadCase{"FloatOverflowInWindow",
+                R"({"offsets": [{"offset": 1, "timestamp_ms": 1}, {"offset": 2, "timestamp_ms": 2, "lag": -1e999}], )" +
+                    kTail + "}",
+                "offsets[1].lag", "-1e999 is out of range"},
+        BadCase{"HugeInteger", "{" + kOneObs + R"(, "current_lag": )" + std::string(5000, '9') + R"(, "now_s": 600})",
+                "current_lag", "(5000 characters) is out of range: integers must fit in 64 bits"},
+        // Fits a double but not 64 bits: nlohmann would silently round it to a double.
+        BadCase{"IntegerBeyond64Bits",
+                R"({"offsets": [{"offset": 123456789012345678901234567890, "timestamp_ms": 1}], )" + kTail + "}",
+                "offsets[0].offset", "123456789012345678901234567890 is out of range: integers must fit in 64 bits"},
+        BadCase{"NegativeIntegerBeyond64Bits",
+                "{" + kOneObs + R"(, "broker_offsets": [1, -99999999999999999999], )" + kTail + "}",
+                "broker_offsets[1]", "-99999999999999999999 is out of range"},
+        BadCase{"HugeIntegerAtTheTop", std::string(400, '7'), "input", "out of range"},
+        BadCase{"DuplicateTopLevelKey", "{" + kOneObs + R"(, "current_lag": 1, "current_lag": 2, "now_s": 600})",
+                "current_lag", "duplicate key"},
+        BadCase{
+            "DuplicateKeyInObservation",
+            R"({"offsets": [{"offset": 1, "timestamp_ms": 1}, {"offset": 2, "lag": 3, "timestamp_ms": 2, "lag": 4}], )" +
+                kTail + "}",
+            "offsets[1].lag", "duplicate key; give each field once"},
+        BadCase{"DuplicateUnknownKeyIsNamedFirst", R"({"x": 1, "x": 2})", "x", "duplicate key"},
+        BadCase{"DuplicateOddKeyIsQuoted", "{\"a\\nb\": 1, \"a\\nb\": 2}", "[\"a\\nb\"]", "duplicate key"},
+        BadCase{"TooDeep", std::string(65, '[') + std::string(65, ']'), "[0][0][0][0][0][0][0][0][...][0][0][0][0][0]",
+                "nested deeper than 64 levels"},
+        BadCase{"TooDeepInAField", R"({"offsets": [)" + std::string(100000, '[') + "}",
+                "offsets[0][0][0][0][0][0][0][...][0][0][0][0][0]", "nested deeper than 64 levels"},
+        BadCase{"UnknownKeyWithNewline", "{" + kOneObs + R"(, "a\nb": 1, )" + kTail + "}", "[\"a\\nb\"]",
+                "unknown field; expected"},
+        BadCase{"UnknownHugeKey", "{" + kOneObs + ", \"" + std::string(100000, 'k') + "\": 1, " + kTail + "}",
+                "[\"" + std::string(36, 'k') + "...]", "unknown field; expected"},
+        BadCase{"TrailingGarbage", "{" + kOneObs + ", " + kTail + "} {}", "input", "invalid JSON"},
+        BadCase{"InvalidUtf8", "{\"offsets\": [], \"colour\": \"\xff\"}", "input", "invalid JSON"},
+        BadCase{"AllowedLagFractional", "{" + kOneObs + R"(, "allowed_lag": 1e3, )" + kTail + "}", "allowed_lag",
+                "must be an integer >= 0, got a fractional number (1000.0)"},
+        BadCase{"AllowedLagBeyondInt64", "{" + kOneObs + R"(, "allowed_lag": 9223372036854775808, )" + kTail + "}",
+                "allowed_lag", "is too large (at most 9223372036854775807)"},
+        BadCase{"WindowSizeHuge", "{" + kOneObs + R"(, "window_size": 1e30, )" + kTail + "}", "window_size",
+                "must be an integer"},
+        BadCase{"NowMsTooLarge", "{" + kOneObs + R"(, "current_lag": 1, "now_s": 9223372036854775807})", "now_s",
+                "is too large"}),
     [](const testing::TestParamInfo<BadCase>& info) { return std::string(info.param.name); });
+
+TEST(EvaluateCommand, IntegersAreSixtyFourBitEverywhere) {
+  // 2^40 and values near int64's maximum, in every integer field.
+  const Outcome r = run(R"({
+    "offsets": [
+      {"offset": 1099511627776, "timestamp_ms": 1099511627776, "lag": 1099511627776},
+      {"offset": 9223372036854775000, "timestamp_ms": 1099511687776, "lag": 9223372036854775807}
+    ],
+    "broker_offsets": [9223372036854775807],
+    "current_lag": 1099511627776, "now_ms": 1099511747776, "allowed_lag": 1099511627776,
+    "window_size": 4294967297
+  })");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["settings"]["allowed_lag"].get<int64_t>(), 1099511627776);
+  EXPECT_EQ(j["settings"]["current_lag"].get<int64_t>(), 1099511627776);
+  EXPECT_EQ(j["settings"]["now_ms"].get<int64_t>(), 1099511747776);
+  EXPECT_EQ(j["settings"]["window_size"].get<uint64_t>(), 4294967297u);
+  EXPECT_EQ(j["status"], "OK");  // current lag within the allowed lag
+}
+
+TEST(EvaluateCommand, LargeNowInSecondsIsAccepted) {
+  const Outcome r = run("{" + kOneObs + R"(, "current_lag": 10, "now_s": 1e15})");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["settings"]["now_ms"].get<int64_t>(), 1000000000000000000);
+}
+
+TEST(EvaluateCommand, DeepButAllowedNestingIsAnUnknownFieldNotACrash) {
+  // 64 levels is the limit: the document parses, and the field is then rejected as unknown.
+  const Outcome r =
+      run("{" + kOneObs + R"(, "x": )" + std::string(63, '[') + std::string(63, ']') + ", " + kTail + "}");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(r.err.starts_with("lagwatch evaluate: x: unknown field")) << r.err;
+}
+
+TEST(EvaluateCommand, InputLargerThanSixteenMiBIsRejected) {
+  // A valid document padded with blanks past the limit: rejected for its size before parsing.
+  const Outcome r = run("{" + kOneObs + ", " + kTail + "}" + std::string(16u << 20, ' '));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "lagwatch evaluate: input: is larger than 16 MiB; a window document is a few kB\n");
+}
+
+// An endless stream (like /dev/zero): reading stops at the limit instead of filling memory.
+class EndlessBuf : public std::streambuf {
+ public:
+  EndlessBuf() { setg(block_, block_, block_ + sizeof block_); }
+
+ protected:
+  int_type underflow() override {
+    setg(block_, block_, block_ + sizeof block_);
+    return traits_type::to_int_type(block_[0]);
+  }
+
+ private:
+  char block_[4096] = {};
+};
+
+TEST(EvaluateCommand, EndlessInputStopsAtTheLimit) {
+  EndlessBuf buf;
+  std::istream in(&buf);
+  std::ostringstream out;
+  std::ostringstream err;
+  EXPECT_EQ(run_evaluate(in, out, err), 2);
+  EXPECT_NE(err.str().find("input: is larger than 16 MiB"), std::string::npos) << err.str();
+}
 
 // A stream whose reading throws, to show run_evaluate contains it.
 class ThrowingBuf : public std::streambuf {

@@ -16,7 +16,11 @@
 //   }
 // Offsets, timestamps, lags and broker offsets are integers >= 0; timestamps must not go
 // backwards; now may not be before the last observation; unknown fields are errors (with a
-// suggestion), so a typo never silently changes the answer.
+// suggestion), so a typo never silently changes the answer. Also errors, each naming the field:
+// a key given twice, a number beyond a double's range (1e400), an integer literal beyond 64 bits
+// (integers are int64 throughout, like the model), nesting deeper than 64 levels, and a
+// document larger than 16 MiB. Fields are named as offsets[2].timestamp_ms; a key that is not
+// a plain name is quoted, as offsets[0]["a b"]; the document itself is "input".
 //
 // Output, one JSON object: "status" (Burrow name), "status_code", "rule", "explanation",
 // "complete", "completeness", "checks" (every rule in order: "rule", "status", "matched",
