@@ -10,6 +10,7 @@ packages=(
   prometheus-cpp-dev
   libboost-dev
   libyaml-cpp-dev
+  libre2-dev
   libspdlog-dev libfmt-dev
   nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev

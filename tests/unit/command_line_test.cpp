@@ -286,6 +286,68 @@ TEST(Precedence, YamlThenEnvThenFlags) {
   EXPECT_EQ(c.clusters.size(), 2u);
 }
 
+TEST(WebFlags, ValuesFlagsAndEnvironment) {
+  Config c = effective({"--web.read-header-timeout=2s", "--web.idle-timeout", "10m", "--web.max-connections", "10",
+                        "--web.enable-lifecycle"},
+                       {});
+  EXPECT_EQ(c.web.read_header_timeout, milliseconds(2'000));
+  EXPECT_EQ(c.web.idle_timeout, milliseconds(600'000));
+  EXPECT_EQ(c.web.max_connections, 10);
+  EXPECT_TRUE(c.web.enable_lifecycle);
+  c = effective({}, {{"LAGWATCH_WEB_READ_HEADER_TIMEOUT", "1s"},
+                     {"LAGWATCH_WEB_IDLE_TIMEOUT", "5s"},
+                     {"LAGWATCH_WEB_MAX_CONNECTIONS", "7"},
+                     {"LAGWATCH_WEB_ENABLE_LIFECYCLE", "true"}});
+  EXPECT_EQ(c.web.read_header_timeout, milliseconds(1'000));
+  EXPECT_EQ(c.web.idle_timeout, milliseconds(5'000));
+  EXPECT_EQ(c.web.max_connections, 7);
+  EXPECT_TRUE(c.web.enable_lifecycle);
+  // Flags beat the environment; defaults without either.
+  c = effective({"--web.max-connections=8", "--web.enable-lifecycle=false"},
+                {{"LAGWATCH_WEB_MAX_CONNECTIONS", "7"}, {"LAGWATCH_WEB_ENABLE_LIFECYCLE", "1"}});
+  EXPECT_EQ(c.web.max_connections, 8);
+  EXPECT_FALSE(c.web.enable_lifecycle);
+  c = effective({}, {});
+  WebConfig expected;
+  expected.listen_address = ":1111";  // from kYaml
+  EXPECT_EQ(c.web, expected);
+}
+
+TEST(WebFlags, BooleanFlagTakesNoSeparateValue) {
+  // The next argument stays a positional argument.
+  CommandLine cl = parse_command_line({"check-config", "--web.enable-lifecycle", "lagwatch.yml"});
+  EXPECT_EQ(cl.overrides.enable_lifecycle, "true");
+  EXPECT_EQ(cl.positional, Args{"lagwatch.yml"});
+  cl = parse_command_line({"--web.enable-lifecycle"});  // last argument: no "needs a value"
+  EXPECT_EQ(cl.overrides.enable_lifecycle, "true");
+  EXPECT_EQ(parse_command_line({"--web.enable-lifecycle=FALSE"}).overrides.enable_lifecycle, "FALSE");
+  EXPECT_THAT(usage_error({"--web.enable-lifecycle=maybe"}),
+              StartsWith("flag --web.enable-lifecycle takes no value, or =true or =false; got \"maybe\""));
+  // "serve" takes no positional argument, so a value written after a space is refused.
+  EXPECT_THAT(usage_error({"--web.enable-lifecycle", "true"}), StartsWith("unexpected argument \"true\""));
+  EXPECT_THAT(usage_error({"--web.enable-lifecycle="}), StartsWith("flag --web.enable-lifecycle takes no value"));
+}
+
+TEST(WebFlags, BadEnvironmentValuesNameTheVariable) {
+  auto error = [](const Env& env) {
+    try {
+      effective({}, env);
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  EXPECT_EQ(error({{"LAGWATCH_WEB_ENABLE_LIFECYCLE", "sometimes"}}),
+            "config: --web.enable-lifecycle (LAGWATCH_WEB_ENABLE_LIFECYCLE): expected true or false, got "
+            "\"sometimes\"");
+  EXPECT_EQ(error({{"LAGWATCH_WEB_MAX_CONNECTIONS", "1e3"}}),
+            "config: --web.max-connections (LAGWATCH_WEB_MAX_CONNECTIONS): expected an integer, got \"1e3\"");
+  EXPECT_THAT(error({{"LAGWATCH_WEB_READ_HEADER_TIMEOUT", "5"}}),
+              StartsWith("config: --web.read-header-timeout (LAGWATCH_WEB_READ_HEADER_TIMEOUT): invalid duration"));
+  EXPECT_EQ(error({{"LAGWATCH_WEB_LISTEN_ADDRESS", "[]:1"}}),
+            "config: web.listen_address: \"[]:1\": empty IPv6 address in brackets");
+}
+
 TEST(UsageText, ListsEveryCommandFlagAndVariable) {
   const std::string u = usage_text();
   for (const char* s : {"serve", "demo", "check-config", "evaluate", "version", "help", "--config",
@@ -294,7 +356,11 @@ TEST(UsageText, ListsEveryCommandFlagAndVariable) {
                         "--web.telemetry-path", "LAGWATCH_WEB_TELEMETRY_PATH", "--log.level", "LAGWATCH_LOG_LEVEL",
                         "--poll.interval", "LAGWATCH_POLL_INTERVAL", "--group.filter", "LAGWATCH_GROUP_FILTER",
                         "--group.exclude", "LAGWATCH_GROUP_EXCLUDE", "--topic.filter", "LAGWATCH_TOPIC_FILTER",
-                        "--topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "default: :9721", "default: /metrics",
+                        "--topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "--web.read-header-timeout DURATION",
+                        "LAGWATCH_WEB_READ_HEADER_TIMEOUT", "--web.idle-timeout DURATION", "LAGWATCH_WEB_IDLE_TIMEOUT",
+                        "--web.max-connections N", "LAGWATCH_WEB_MAX_CONNECTIONS", "--web.enable-lifecycle ",
+                        "LAGWATCH_WEB_ENABLE_LIFECYCLE", "default: 5s", "default: 3m", "default: 1024",
+                        "default: false", "default: :9721", "default: /metrics",
                         "default: info", "default: 30s", "default: default"}) {
     EXPECT_THAT(u, HasSubstr(s));
   }

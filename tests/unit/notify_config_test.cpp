@@ -136,8 +136,9 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - url: http://h/x\n"), StartsWith("t.yml:5:5: notifiers[0].name: required"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    method: GET\n"),
             "t.yml:7:13: notifiers[0].method: \"GET\" is not supported; expected POST, PUT or PATCH");
-  EXPECT_EQ(parse_error(n + "    url: http://h/x\n    repeat_interval: 500ms\n"),
-            "t.yml:7:22: notifiers[0].repeat_interval: 500ms is too short; expected 0 (only on change) or at least 1s");
+  EXPECT_EQ(
+      parse_error(n + "    url: http://h/x\n    repeat_interval: 500ms\n"),
+      "t.yml:7:22: notifiers[0].repeat_interval: 500ms is out of range; expected 0 (only on change) or 1s to 30d");
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    repeat_interval: 5\n"),
               StartsWith("t.yml:7:22: notifiers[0].repeat_interval: invalid duration \"5\": missing unit"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    backoff:\n      initial: 2s\n      max: 1s\n"),

@@ -1,6 +1,10 @@
 #include "config/command_line.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "config/bounds.hpp"
 
 extern char** environ;  // POSIX; no header declares it portably
 
@@ -11,7 +15,7 @@ namespace {
 struct Flag {
   const char* name;  // without the leading "--"
   const char* env;
-  const char* arg;
+  const char* arg;  // "" for a boolean flag, which takes no separate value (is_boolean)
   const char* help;
   std::string (*default_text)();
   void (*set)(CommandLine&, const std::string&);
@@ -36,6 +40,17 @@ void add_servers(CommandLine& cl, const std::string& value) {
 
 std::string none() { return "none"; }
 
+bool is_boolean(const Flag& f) { return *f.arg == '\0'; }
+
+// The values a boolean flag or variable accepts, in the spellings shells and compose files use.
+std::optional<bool> parse_bool(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  s = trim(s);
+  if (s == "true" || s == "1" || s == "yes" || s == "on") return true;
+  if (s == "false" || s == "0" || s == "no" || s == "off") return false;
+  return std::nullopt;
+}
+
 const std::vector<Flag>& flags() {
   static const std::vector<Flag> table = {
       {"config", "LAGWATCH_CONFIG", "FILE", "YAML configuration file", none,
@@ -56,6 +71,24 @@ const std::vector<Flag>& flags() {
        [] { return WebConfig{}.telemetry_path; },
        [](CommandLine& cl, const std::string& v) { cl.overrides.telemetry_path = v; },
        [](const CommandLine& cl) { return cl.overrides.telemetry_path.has_value(); }},
+      {"web.read-header-timeout", "LAGWATCH_WEB_READ_HEADER_TIMEOUT", "DURATION",
+       "Longest wait for a request's headers; 100ms to 30s",
+       [] { return format_duration(WebConfig{}.read_header_timeout); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.read_header_timeout = v; },
+       [](const CommandLine& cl) { return cl.overrides.read_header_timeout.has_value(); }},
+      {"web.idle-timeout", "LAGWATCH_WEB_IDLE_TIMEOUT", "DURATION",
+       "Longest idle time of a keep-alive connection; 1s to 1h",
+       [] { return format_duration(WebConfig{}.idle_timeout); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.idle_timeout = v; },
+       [](const CommandLine& cl) { return cl.overrides.idle_timeout.has_value(); }},
+      {"web.max-connections", "LAGWATCH_WEB_MAX_CONNECTIONS", "N", "HTTP connections open at once; 1 to 100000",
+       [] { return std::to_string(WebConfig{}.max_connections); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.max_connections = v; },
+       [](const CommandLine& cl) { return cl.overrides.max_connections.has_value(); }},
+      {"web.enable-lifecycle", "LAGWATCH_WEB_ENABLE_LIFECYCLE", "", "Enable POST /-/reload (reload the config file)",
+       [] { return std::string("false"); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.enable_lifecycle = v; },
+       [](const CommandLine& cl) { return cl.overrides.enable_lifecycle.has_value(); }},
       {"log.level", "LAGWATCH_LOG_LEVEL", "LEVEL", "trace, debug, info, warn or error", [] { return Config{}.log_level; },
        [](CommandLine& cl, const std::string& v) { cl.overrides.log_level = v; },
        [](const CommandLine& cl) { return cl.overrides.log_level.has_value(); }},
@@ -137,6 +170,14 @@ std::vector<std::string> flag_names() {
   throw UsageError("unknown flag " + name + hint);
 }
 
+std::chrono::milliseconds duration_override(const std::string& value, const std::string& flag) {
+  try {
+    return parse_duration(value);
+  } catch (const ConfigError& e) {
+    throw ConfigError("config: " + flag + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 CommandLine parse_command_line(const std::vector<std::string>& args) {
@@ -181,7 +222,14 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     const Flag* flag = find_flag(name);
     if (flag == nullptr) unknown_flag(a);
     std::string value;
-    if (eq != std::string::npos) {
+    if (is_boolean(*flag)) {
+      // Never takes the next argument: "--web.enable-lifecycle check-config.yml" must not
+      // swallow a positional argument, and Prometheus spells it without a value too.
+      value = eq == std::string::npos ? "true" : a.substr(eq + 1);
+      if (!parse_bool(value)) {
+        throw UsageError("flag --" + name + " takes no value, or =true or =false; got \"" + value + "\"");
+      }
+    } else if (eq != std::string::npos) {
       value = a.substr(eq + 1);
     } else if (i + 1 < args.size()) {
       value = args[++i];
@@ -257,13 +305,39 @@ void apply_overrides(Config& config, const Overrides& o) {
   }
   if (o.listen_address) config.web.listen_address = *o.listen_address;
   if (o.telemetry_path) config.web.telemetry_path = *o.telemetry_path;
+  // Ranges are checked by validate(), as for the file's values; only the syntax is checked here.
+  if (o.read_header_timeout) {
+    config.web.read_header_timeout =
+        duration_override(*o.read_header_timeout, "--web.read-header-timeout (LAGWATCH_WEB_READ_HEADER_TIMEOUT)");
+  }
+  if (o.idle_timeout) {
+    config.web.idle_timeout = duration_override(*o.idle_timeout, "--web.idle-timeout (LAGWATCH_WEB_IDLE_TIMEOUT)");
+  }
+  if (o.max_connections) {
+    const std::string what = "config: --web.max-connections (LAGWATCH_WEB_MAX_CONNECTIONS): ";
+    const std::string v = trim(*o.max_connections);
+    int n = 0;
+    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+    if (ec == std::errc::result_out_of_range && end == v.data() + v.size()) {
+      throw ConfigError(what + abbreviate(v) + " is out of range; expected " + bounds::kMaxConnections.text);
+    }
+    if (ec != std::errc() || end != v.data() + v.size() || v.empty()) {
+      throw ConfigError(what + "expected an integer, got \"" + abbreviate(v) + "\"");
+    }
+    config.web.max_connections = n;
+  }
+  if (o.enable_lifecycle) {
+    const auto on = parse_bool(*o.enable_lifecycle);
+    if (!on) {
+      throw ConfigError(
+          "config: --web.enable-lifecycle (LAGWATCH_WEB_ENABLE_LIFECYCLE): expected true or false, got \"" +
+          abbreviate(*o.enable_lifecycle) + "\"");
+    }
+    config.web.enable_lifecycle = *on;
+  }
   if (o.log_level) config.log_level = *o.log_level;
   if (o.poll_interval) {
-    try {
-      config.poll.interval = parse_duration(*o.poll_interval);
-    } catch (const ConfigError& e) {
-      throw ConfigError(std::string("config: --poll.interval (LAGWATCH_POLL_INTERVAL): ") + e.what());
-    }
+    config.poll.interval = duration_override(*o.poll_interval, "--poll.interval (LAGWATCH_POLL_INTERVAL)");
   }
 }
 
@@ -290,7 +364,7 @@ std::string usage_text() {
       "Flags (\"--flag value\" or \"--flag=value\"). Each has an environment variable;\n"
       "a flag wins over its variable, and both win over the config file:\n";
   for (const auto& f : flags()) {
-    out += "  " + pad(std::string("--") + f.name + " " + f.arg, 26) + f.help + "\n";
+    out += "  " + pad(std::string("--") + f.name + (is_boolean(f) ? "" : std::string(" ") + f.arg), 26) + f.help + "\n";
     out += "  " + pad("", 26) + "env " + f.env + ", default: " + f.default_text() + "\n";
   }
   out +=

@@ -3,8 +3,9 @@
 //   lagwatch [COMMAND] [FLAGS] [ARGS]
 //
 // COMMAND is the first argument when it does not start with "-" (serve when absent). Flags
-// take "--flag value" or "--flag=value"; "--" ends the flags. Every flag has an environment
-// variable twin, so a container can be configured without a file:
+// take "--flag value" or "--flag=value"; "--" ends the flags. Boolean flags
+// (--web.enable-lifecycle) take no separate value: "--flag" means true, "--flag=false" false.
+// Every flag has an environment variable twin, so a container can be configured without a file:
 //
 //   LAGWATCH_KAFKA_SERVER=kafka-1:9092,kafka-2:9092 lagwatch
 //
@@ -38,6 +39,14 @@ struct Overrides {
   std::optional<std::string> cluster_name;
   std::optional<std::string> listen_address;  // --web.listen-address / LAGWATCH_WEB_LISTEN_ADDRESS
   std::optional<std::string> telemetry_path;  // --web.telemetry-path / LAGWATCH_WEB_TELEMETRY_PATH
+  // --web.read-header-timeout / LAGWATCH_WEB_READ_HEADER_TIMEOUT and --web.idle-timeout /
+  // LAGWATCH_WEB_IDLE_TIMEOUT ("5s"), --web.max-connections / LAGWATCH_WEB_MAX_CONNECTIONS
+  // ("1024"): kept as text and parsed by apply_overrides, which names the flag on an error.
+  std::optional<std::string> read_header_timeout;
+  std::optional<std::string> idle_timeout;
+  std::optional<std::string> max_connections;
+  // --web.enable-lifecycle (no value: "true"; or =true/=false) / LAGWATCH_WEB_ENABLE_LIFECYCLE.
+  std::optional<std::string> enable_lifecycle;
   std::optional<std::string> log_level;       // --log.level / LAGWATCH_LOG_LEVEL
   std::optional<std::string> poll_interval;   // --poll.interval / LAGWATCH_POLL_INTERVAL ("30s")
   // --group.filter, --group.exclude, --topic.filter, --topic.exclude (repeatable; one regex
@@ -70,7 +79,8 @@ class UsageError : public std::runtime_error {
 CommandLine parse_command_line(const std::vector<std::string>& args);
 
 // Fills from LAGWATCH_CONFIG, LAGWATCH_KAFKA_SERVER, LAGWATCH_CLUSTER_NAME,
-// LAGWATCH_WEB_LISTEN_ADDRESS, LAGWATCH_WEB_TELEMETRY_PATH, LAGWATCH_LOG_LEVEL,
+// LAGWATCH_WEB_LISTEN_ADDRESS, LAGWATCH_WEB_TELEMETRY_PATH, LAGWATCH_WEB_READ_HEADER_TIMEOUT,
+// LAGWATCH_WEB_IDLE_TIMEOUT, LAGWATCH_WEB_MAX_CONNECTIONS, LAGWATCH_WEB_ENABLE_LIFECYCLE, LAGWATCH_LOG_LEVEL,
 // LAGWATCH_POLL_INTERVAL, LAGWATCH_GROUP_FILTER, LAGWATCH_GROUP_EXCLUDE,
 // LAGWATCH_TOPIC_FILTER, LAGWATCH_TOPIC_EXCLUDE and LAGWATCH_NOTIFIER_URL whatever the command line left unset, so
 // flags beat the environment. Empty variables count as unset (what `VAR=${VAR}` in a compose
@@ -85,8 +95,8 @@ std::map<std::string, std::string> current_environment();
 //    which is appended when the file has no cluster of that name;
 //  - group_allow/group_deny/topic_allow/topic_deny, when given, replace those lists in every
 //    cluster;
-//  - listen_address, telemetry_path, log_level and poll_interval replace the top-level
-//    values (a cluster's own poll_interval still wins for that cluster);
+//  - listen_address, telemetry_path, the other web settings, log_level and poll_interval
+//    replace the top-level values (a cluster's own poll_interval still wins for that cluster);
 //  - each of notifier_urls appends a notifier with default settings, named webhook-1, ...
 // Throws ConfigError ("config: --poll.interval (LAGWATCH_POLL_INTERVAL): ..."). Does not
 // validate: call validate() afterwards.

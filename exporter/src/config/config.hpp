@@ -29,12 +29,17 @@ struct GroupSelection {
   std::vector<std::string> names;       // always polled, even where ListGroups is missing
   std::vector<std::string> allow;       // regexes; empty = everything
   std::vector<std::string> deny;        // regexes applied after allow
+
+  // Reload compares configurations to keep what has not changed.
+  bool operator==(const GroupSelection&) const = default;
 };
 
 struct TopicSelection {
   std::vector<std::string> allow;
   std::vector<std::string> deny;
   bool include_internal = false;        // topics starting with "__" (e.g. __consumer_offsets)
+
+  bool operator==(const TopicSelection&) const = default;
 };
 
 struct ClusterConfig {
@@ -46,22 +51,37 @@ struct ClusterConfig {
   GroupSelection groups;
   TopicSelection topics;
   std::optional<std::chrono::milliseconds> poll_interval;  // overrides poll.interval
+
+  bool operator==(const ClusterConfig&) const = default;
 };
 
+// The accepted range of each duration and count below is in config/bounds.hpp.
 struct WebConfig {
   std::string listen_address = ":9721";   // host:port; ":port" listens on every address
   std::string telemetry_path = "/metrics";
+  // From accepting a connection to the end of the request's headers: a client that trickles
+  // its headers (slowloris) holds a connection at most this long.
+  std::chrono::milliseconds read_header_timeout{5'000};
+  std::chrono::milliseconds idle_timeout{180'000};  // a keep-alive connection waiting for its next request
+  int max_connections = 1024;                       // HTTP connections open at once; see http::ServerOptions
+  bool enable_lifecycle = false;                    // POST /-/reload (Prometheus's --web.enable-lifecycle)
+
+  bool operator==(const WebConfig&) const = default;
 };
 
 struct PollConfig {
   std::chrono::milliseconds interval{30'000};
   std::chrono::milliseconds request_timeout{10'000};  // per Kafka request
   int group_concurrency = 16;                         // committed-offset requests in flight
+
+  bool operator==(const PollConfig&) const = default;
 };
 
 struct LagConfig {
   // Points kept per partition in the (time, log end offset) history used for lag in seconds.
   int history_points = 120;  // at most ~2 KB per partition (16 B a point)
+
+  bool operator==(const LagConfig&) const = default;
 };
 
 // Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
@@ -69,6 +89,8 @@ struct EvaluationConfig {
   int window = 10;                 // observations kept per partition (Burrow's `intervals`)
   double min_completeness = 0.5;   // share of the window needed before every rule applies
   int64_t allowed_lag = 0;         // a lag at or below this counts as no lag
+
+  bool operator==(const EvaluationConfig&) const = default;
 };
 
 // One webhook that hears about consumer-group status changes, Burrow's notifier style
@@ -98,6 +120,8 @@ struct NotifierConfig {
   std::chrono::milliseconds backoff_initial{1'000};  // wait before the first retry, doubled each time
   std::chrono::milliseconds backoff_max{60'000};     // ... up to this
   int queue_size = 1000;              // notifications waiting for delivery; more are dropped
+
+  bool operator==(const NotifierConfig&) const = default;
 };
 
 struct Config {
@@ -112,6 +136,8 @@ struct Config {
   std::chrono::milliseconds poll_interval_for(const ClusterConfig& c) const {
     return c.poll_interval.value_or(poll.interval);
   }
+
+  bool operator==(const Config&) const = default;
 };
 
 // Parses a YAML document. `source` names it in error messages (usually the file path).
@@ -119,7 +145,9 @@ struct Config {
 Config parse_yaml(const std::string& yaml_text, const std::string& source);
 Config load_file(const std::string& path);
 
-// Parses "500ms", "30s", "5m", "2h" (and combinations such as "1m30s").
+// Parses "500ms", "30s", "5m", "2h" (and combinations such as "1m30s"). Throws ConfigError
+// for malformed text and for durations longer than 106751d, the most that std::chrono's
+// nanoseconds (every clock's unit) can hold, so converting the result never overflows.
 std::chrono::milliseconds parse_duration(const std::string& text);
 
 // True for property names whose values are secrets (passwords, keys, tokens, JAAS config).
@@ -133,7 +161,8 @@ std::string to_masked_yaml(const Config& config);
 std::string format_duration(std::chrono::milliseconds d);
 
 // Checks what the parser cannot see alone (at least one cluster, unique names, bootstrap
-// servers present, regexes compile, sane numbers). Throws ConfigError.
+// servers present, regexes compile, every number within its range of config/bounds.hpp).
+// Throws ConfigError.
 void validate(const Config& config);
 
 // What validate() checks, without throwing: the key path of the first problem (for example

@@ -2,6 +2,7 @@
 // resolution. A bare number is rejected rather than guessed: "interval: 30" could mean seconds
 // or milliseconds, and guessing wrong makes lagwatch hammer the brokers or go silent.
 #include <cstdint>
+#include <limits>
 #include <string_view>
 
 #include "config/config.hpp"
@@ -15,6 +16,12 @@ constexpr const char* kExpected =
 [[noreturn]] void bad(const std::string& text, const std::string& why) {
   throw ConfigError("invalid duration \"" + text + "\": " + why);
 }
+
+// The longest duration accepted: what std::chrono::nanoseconds, the unit of steady_clock and
+// system_clock, can hold (INT64_MAX ns = 106751d 23h 47m 16.854s). Anything longer would
+// overflow the moment it is added to a clock's time point.
+constexpr std::int64_t kMaxMs = std::numeric_limits<std::int64_t>::max() / 1'000'000;
+constexpr const char* kTooLarge = "too large; the longest duration is 106751d (about 292 years)";
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
@@ -72,7 +79,7 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
 
     std::int64_t whole = 0;
     std::int64_t part = 0;
-    if (!read_int(int_part, whole) || __builtin_mul_overflow(whole, per, &part)) bad(text, "too large");
+    if (!read_int(int_part, whole) || __builtin_mul_overflow(whole, per, &part)) bad(text, kTooLarge);
     if (!frac_part.empty()) {
       // Nine fraction digits already go below a nanosecond; more only risks overflow.
       if (frac_part.size() > 9) bad(text, "too many decimals");
@@ -82,9 +89,9 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
       for (size_t k = 0; k < frac_part.size(); ++k) scale *= 10;
       const std::int64_t scaled = frac * per;  // < 1e9 * 8.64e7, fits
       if (scaled % scale != 0) bad(text, "finer than a millisecond");
-      if (__builtin_add_overflow(part, scaled / scale, &part)) bad(text, "too large");
+      if (__builtin_add_overflow(part, scaled / scale, &part)) bad(text, kTooLarge);
     }
-    if (__builtin_add_overflow(total, part, &total)) bad(text, "too large");
+    if (__builtin_add_overflow(total, part, &total) || total > kMaxMs) bad(text, kTooLarge);
   }
   return std::chrono::milliseconds{total};
 }

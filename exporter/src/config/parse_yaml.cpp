@@ -8,8 +8,10 @@
 #include <charconv>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <memory>
 
+#include "config/bounds.hpp"
 #include "config/config.hpp"
 #include "config/secrets.hpp"
 
@@ -78,7 +80,8 @@ class Parser {
   Fields fields(const Value& map, const std::vector<std::string>& known);
   std::vector<Value> items(const Value& list, const std::string& expected);
   std::string text(const Value& v, const std::string& expected) const;
-  int integer(const Value& v) const;
+  std::int64_t integer64(const Value& v, const bounds::Counts& range) const;
+  int integer(const Value& v, const bounds::Counts& range) const;
   double number(const Value& v) const;
   bool boolean(const Value& v) const;
   std::chrono::milliseconds duration(const Value& v) const;
@@ -171,14 +174,27 @@ double Parser::number(const Value& v) const {
   return out;
 }
 
-int Parser::integer(const Value& v) const {
+// `range` only words the message for a number too large for its type; values that fit are
+// range-checked by first_problem, like those from flags and the environment.
+std::int64_t Parser::integer64(const Value& v, const bounds::Counts& range) const {
   const std::string s = text(v, "an integer");
-  int out = 0;
+  std::int64_t out = 0;
   const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+  if (ec == std::errc::result_out_of_range && end == s.data() + s.size()) {
+    fail(v.mark, v.path, abbreviate(s) + " is out of range; expected " + range.text);
+  }
   if (ec != std::errc() || end != s.data() + s.size()) {
-    fail(v.mark, v.path, "expected an integer, got \"" + s + "\"");
+    fail(v.mark, v.path, "expected an integer, got \"" + abbreviate(s) + "\"");
   }
   return out;
+}
+
+int Parser::integer(const Value& v, const bounds::Counts& range) const {
+  const std::int64_t out = integer64(v, range);
+  if (out < std::numeric_limits<int>::min() || out > std::numeric_limits<int>::max()) {
+    fail(v.mark, v.path, std::to_string(out) + " is out of range; expected " + range.text);
+  }
+  return static_cast<int>(out);
 }
 
 bool Parser::boolean(const Value& v) const {
@@ -302,13 +318,13 @@ NotifierConfig Parser::notifier(const Value& v) {
   if (auto x = get(f, "template")) n.template_text = text(*x, "a template text");
   if (auto x = get(f, "template_file")) {
     n.template_file = text(*x, "a file path");
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(n.template_file->c_str(), "rb"), &std::fclose);
-    if (!file) fail(x->mark, x->path, "cannot read " + *n.template_file + ": " + std::strerror(errno));
-    char buf[4096];
-    size_t got = 0;
-    while ((got = std::fread(buf, 1, sizeof buf, file.get())) > 0) n.template_text.append(buf, got);
-    if (std::ferror(file.get())) fail(x->mark, x->path, "cannot read " + *n.template_file + ": " + std::strerror(errno));
-    if (n.template_text.empty()) fail(x->mark, x->path, *n.template_file + " is empty; remove template_file for the default body");
+    const std::string shown = abbreviate(*n.template_file);
+    try {
+      n.template_text = read_regular_file(*n.template_file, kMaxReferencedFile);
+    } catch (const ConfigError& e) {
+      fail(x->mark, x->path, "cannot read " + shown + ": " + e.what());
+    }
+    if (n.template_text.empty()) fail(x->mark, x->path, shown + " is empty; remove template_file for the default body");
   }
   if (auto x = get(f, "groups")) filters(*x, n.group_allow, n.group_deny);
   if (auto x = get(f, "clusters")) filters(*x, n.cluster_allow, n.cluster_deny);
@@ -316,13 +332,13 @@ NotifierConfig Parser::notifier(const Value& v) {
   if (auto x = get(f, "send_resolved")) n.send_resolved = boolean(*x);
   if (auto x = get(f, "repeat_interval")) n.repeat_interval = duration(*x);
   if (auto x = get(f, "timeout")) n.timeout = duration(*x);
-  if (auto x = get(f, "max_attempts")) n.max_attempts = integer(*x);
+  if (auto x = get(f, "max_attempts")) n.max_attempts = integer(*x, bounds::kMaxAttempts);
   if (auto x = get(f, "backoff")) {
     const Fields b = fields(*x, {"initial", "max"});
     if (auto y = get(b, "initial")) n.backoff_initial = duration(*y);
     if (auto y = get(b, "max")) n.backoff_max = duration(*y);
   }
-  if (auto x = get(f, "queue_size")) n.queue_size = integer(*x);
+  if (auto x = get(f, "queue_size")) n.queue_size = integer(*x, bounds::kQueueSize);
   return n;
 }
 
@@ -337,9 +353,14 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
     if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag, evaluation, clusters and notifiers, got " + kind(root));
     const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "evaluation", "clusters", "notifiers"});
     if (auto x = get(f, "web")) {
-      const Fields w = fields(*x, {"listen_address", "telemetry_path"});
+      const Fields w = fields(*x, {"listen_address", "telemetry_path", "read_header_timeout", "idle_timeout",
+                                   "max_connections", "enable_lifecycle"});
       if (auto y = get(w, "listen_address")) config.web.listen_address = text(*y, "host:port or :port");
       if (auto y = get(w, "telemetry_path")) config.web.telemetry_path = text(*y, "a path such as /metrics");
+      if (auto y = get(w, "read_header_timeout")) config.web.read_header_timeout = duration(*y);
+      if (auto y = get(w, "idle_timeout")) config.web.idle_timeout = duration(*y);
+      if (auto y = get(w, "max_connections")) config.web.max_connections = integer(*y, bounds::kMaxConnections);
+      if (auto y = get(w, "enable_lifecycle")) config.web.enable_lifecycle = boolean(*y);
     }
     if (auto x = get(f, "log")) {
       const Fields l = fields(*x, {"level"});
@@ -349,17 +370,19 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
       const Fields p = fields(*x, {"interval", "request_timeout", "group_concurrency"});
       if (auto y = get(p, "interval")) config.poll.interval = duration(*y);
       if (auto y = get(p, "request_timeout")) config.poll.request_timeout = duration(*y);
-      if (auto y = get(p, "group_concurrency")) config.poll.group_concurrency = integer(*y);
+      if (auto y = get(p, "group_concurrency")) {
+        config.poll.group_concurrency = integer(*y, bounds::kGroupConcurrency);
+      }
     }
     if (auto x = get(f, "lag")) {
       const Fields l = fields(*x, {"history_points"});
-      if (auto y = get(l, "history_points")) config.lag.history_points = integer(*y);
+      if (auto y = get(l, "history_points")) config.lag.history_points = integer(*y, bounds::kHistoryPoints);
     }
     if (auto x = get(f, "evaluation")) {
       const Fields e = fields(*x, {"window", "min_completeness", "allowed_lag"});
-      if (auto y = get(e, "window")) config.evaluation.window = integer(*y);
+      if (auto y = get(e, "window")) config.evaluation.window = integer(*y, bounds::kWindow);
       if (auto y = get(e, "min_completeness")) config.evaluation.min_completeness = number(*y);
-      if (auto y = get(e, "allowed_lag")) config.evaluation.allowed_lag = integer(*y);
+      if (auto y = get(e, "allowed_lag")) config.evaluation.allowed_lag = integer64(*y, bounds::kAllowedLag);
     }
     if (auto x = get(f, "clusters")) {
       for (const auto& item : items(*x, "a list of clusters, each item starting with \"- name: ...\"")) {
@@ -392,12 +415,20 @@ Config parse_yaml(const std::string& yaml_text, const std::string& source) {
 }
 
 Config load_file(const std::string& path) {
+  // Pipes stay allowed here (--config <(generate-config)), so this is not read_regular_file,
+  // but the size is bounded: --config /dev/zero must fail, not eat the memory.
+  constexpr size_t kMaxConfigFile = size_t{16} << 20;
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
   if (!f) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
   std::string text;
   char buf[8192];
   size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) text.append(buf, n);
+  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) {
+    text.append(buf, n);
+    if (text.size() > kMaxConfigFile) {
+      throw ConfigError("cannot read config file " + path + ": larger than " + size_text(kMaxConfigFile));
+    }
+  }
   if (std::ferror(f.get())) throw ConfigError("cannot read config file " + path + ": " + std::strerror(errno));
   return parse_yaml(text, path);
 }

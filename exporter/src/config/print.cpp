@@ -124,6 +124,10 @@ std::string to_masked_yaml(const Config& config) {
   // Always quoted: ":9721" is valid plain YAML but trips up other tools that read the output.
   out << YAML::Key << "listen_address" << YAML::Value << YAML::DoubleQuoted << config.web.listen_address;
   out << YAML::Key << "telemetry_path" << YAML::Value << config.web.telemetry_path;
+  out << YAML::Key << "read_header_timeout" << YAML::Value << format_duration(config.web.read_header_timeout);
+  out << YAML::Key << "idle_timeout" << YAML::Value << format_duration(config.web.idle_timeout);
+  out << YAML::Key << "max_connections" << YAML::Value << config.web.max_connections;
+  out << YAML::Key << "enable_lifecycle" << YAML::Value << config.web.enable_lifecycle;
   out << YAML::EndMap;
 
   out << YAML::Key << "log" << YAML::Value << YAML::BeginMap;

@@ -1,31 +1,56 @@
 #include "config/secrets.hpp"
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cctype>
 #include <cerrno>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <memory>
 
 #include "config/config.hpp"
 
 namespace lagwatch::config {
 namespace {
 
-std::string read_secret_file(const std::string& path) {
-  const std::string ref = "${file:" + path + "}";
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(path.c_str(), "rb"), &std::fclose);
-  if (!f) throw ConfigError("cannot read file " + path + " (from " + ref + "): " + std::strerror(errno));
-  std::string content;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f.get())) > 0) content.append(buf, n);
-  // fopen succeeds on a directory; the read is what fails (EISDIR).
-  if (std::ferror(f.get())) {
-    throw ConfigError("cannot read file " + path + " (from " + ref + "): " + std::strerror(errno));
+// Closes a file descriptor on every path out, including exceptions.
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
   }
-  while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
-  return content;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+const char* file_kind(mode_t mode) {
+  if (S_ISDIR(mode)) return "a directory";
+  if (S_ISCHR(mode)) return "a character device";
+  if (S_ISBLK(mode)) return "a block device";
+  if (S_ISFIFO(mode)) return "a named pipe";
+  if (S_ISSOCK(mode)) return "a socket";
+  return "not a plain file";
+}
+
+[[noreturn]] void not_regular(mode_t mode) {
+  throw ConfigError(std::string("not a regular file (") + file_kind(mode) + ")");
+}
+
+std::string read_secret_file(const std::string& path) {
+  const std::string shown = abbreviate(path);
+  try {
+    std::string content = read_regular_file(path, kMaxReferencedFile);
+    while (!content.empty() && (content.back() == '\n' || content.back() == '\r')) content.pop_back();
+    return content;
+  } catch (const ConfigError& e) {
+    throw ConfigError("cannot read file " + shown + " (from ${file:" + shown + "}): " + e.what());
+  }
 }
 
 std::string read_env(const std::string& name) {
@@ -37,6 +62,41 @@ std::string read_env(const std::string& name) {
 }
 
 }  // namespace
+
+std::string size_text(size_t bytes) {
+  if (bytes >= (size_t{1} << 20) && bytes % (size_t{1} << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (size_t{1} << 10) && bytes % (size_t{1} << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+std::string read_regular_file(const std::string& path, size_t max_bytes) {
+  const auto too_large = [&] { return ConfigError("larger than " + size_text(max_bytes)); };
+  // stat before open: opening a FIFO blocks until a writer comes, and opening some devices has
+  // effects of its own (a tape rewinds). stat follows symlinks, as Kubernetes secret volumes need.
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) throw ConfigError(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) not_regular(st.st_mode);
+  if (static_cast<unsigned long long>(st.st_size) > max_bytes) throw too_large();
+  // O_NONBLOCK in case the path was swapped for a FIFO since the stat; fstat checks again.
+  const Fd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY));
+  if (fd.get() < 0) throw ConfigError(std::strerror(errno));
+  if (::fstat(fd.get(), &st) != 0) throw ConfigError(std::strerror(errno));
+  if (!S_ISREG(st.st_mode)) not_regular(st.st_mode);
+  // Read one byte more than allowed: st_size is 0 for /proc files and may change while reading.
+  std::string content;
+  char buf[8192];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw ConfigError(std::strerror(errno));
+    }
+    if (n == 0) break;
+    content.append(buf, static_cast<size_t>(n));
+    if (content.size() > max_bytes) throw too_large();
+  }
+  return content;
+}
 
 std::string resolve_references(std::string_view value) {
   // Nothing from `value` outside a well-formed reference goes into an error: the text

@@ -4,12 +4,15 @@
 #include <algorithm>
 #include <cctype>
 #include <set>
+#include <stdexcept>
 
+#include "config/bounds.hpp"
 #include "config/config.hpp"
 #include "evaluate/status.hpp"
 #include "notify/body_template.hpp"
 #include "notify/url.hpp"
 #include "util/edit_distance.hpp"
+#include "util/listen_address.hpp"
 
 namespace lagwatch::config {
 namespace {
@@ -20,25 +23,51 @@ bool all_digits(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
 }
 
-// Problem with "host:port" ("[v6addr]:port" for IPv6), or "" when fine. `host_required` is
-// false for the listen address, where ":9721" means every address.
-std::string host_port_problem(const std::string& s, bool host_required, int min_port) {
-  const std::string expected = host_required ? "expected host:port, e.g. \"kafka-1:9092\""
-                                             : "expected host:port or :port, e.g. \":9721\"";
+// The range checks of bounds.hpp, worded the same for every key:
+// "poll.interval: 2568000h is out of range; expected 1s to 24h".
+std::optional<ConfigProblem> out_of_range(const std::string& key, milliseconds v, const bounds::Durations& b) {
+  if (v >= b.min && v <= b.max) return std::nullopt;
+  return ConfigProblem{key, format_duration(v) + " is out of range; expected " + b.text};
+}
+
+std::optional<ConfigProblem> out_of_range(const std::string& key, std::int64_t v, const bounds::Counts& b) {
+  if (v >= b.min && v <= b.max) return std::nullopt;
+  return ConfigProblem{key, std::to_string(v) + " is out of range; expected " + b.text};
+}
+
+// web.listen_address goes through the HTTP server's own parser, so check-config accepts exactly
+// what serve can listen on (e.g. "[]:1" is refused by both).
+std::string listen_address_problem(const std::string& s) {
+  if (s.empty()) return "is empty; expected host:port or :port, e.g. \":9721\"";
+  try {
+    (void)util::parse_listen_address(s);
+  } catch (const std::invalid_argument& e) {
+    return "\"" + s + "\": " + e.what();
+  }
+  // The parser leaves host names to the resolver; these can never be part of one.
+  const std::string host = s.substr(0, s.rfind(':'));
+  if (host.find_first_of(" \t,/") != std::string::npos) {
+    return "\"" + s + "\" is not a host name; expected host:port or :port, e.g. \":9721\"";
+  }
+  return "";
+}
+
+// Problem with a broker's "host:port" ("[v6addr]:port" for IPv6), or "" when fine.
+std::string host_port_problem(const std::string& s) {
+  const std::string expected = "expected host:port, e.g. \"kafka-1:9092\"";
   if (s.empty()) return "is empty; " + expected;
   const size_t colon = s.rfind(':');
   if (colon == std::string::npos) return "\"" + s + "\" has no port; " + expected;
   const std::string host = s.substr(0, colon);
   const std::string port = s.substr(colon + 1);
-  if (host_required && host.empty()) return "\"" + s + "\" has no host; " + expected;
+  if (host.empty()) return "\"" + s + "\" has no host; " + expected;
   if (host.find_first_of(" \t,/") != std::string::npos) return "\"" + s + "\" is not a host name; " + expected;
   const bool bracketed = host.size() >= 2 && host.front() == '[' && host.back() == ']';
   if (!bracketed && host.find(':') != std::string::npos) {
     return "\"" + s + "\": write IPv6 addresses in brackets, e.g. \"[::1]:9092\"";
   }
-  if (!all_digits(port) || port.size() > 5 || std::stoi(port) < min_port || std::stoi(port) > 65535) {
-    return "\"" + s + "\" has an invalid port \"" + port + "\"; expected a number from " +
-           std::to_string(min_port) + " to 65535";
+  if (!all_digits(port) || port.size() > 5 || std::stoi(port) < 1 || std::stoi(port) > 65535) {
+    return "\"" + s + "\" has an invalid port \"" + port + "\"; expected a number from 1 to 65535";
   }
   return "";
 }
@@ -74,13 +103,12 @@ std::optional<ConfigProblem> cluster_problem(const ClusterConfig& c, const std::
                          "required: a list of host:port, e.g. [\"kafka-1:9092\", \"kafka-2:9092\"]"};
   }
   for (size_t i = 0; i < c.bootstrap_servers.size(); ++i) {
-    if (auto p = host_port_problem(c.bootstrap_servers[i], true, 1); !p.empty()) {
+    if (auto p = host_port_problem(c.bootstrap_servers[i]); !p.empty()) {
       return ConfigProblem{at + ".bootstrap_servers[" + std::to_string(i) + "]", p};
     }
   }
-  if (c.poll_interval && *c.poll_interval < milliseconds{1'000}) {
-    return ConfigProblem{at + ".poll_interval",
-                         format_duration(*c.poll_interval) + " is too short; expected at least 1s"};
+  if (c.poll_interval) {
+    if (auto p = out_of_range(at + ".poll_interval", *c.poll_interval, bounds::kPollInterval)) return p;
   }
   for (const auto& [key, value] : c.properties) {
     const std::string path = at + ".properties." + key;
@@ -143,33 +171,25 @@ std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std
   if (!severity || (*severity != evaluate::Status::WARN && *severity != evaluate::Status::ERR)) {
     return ConfigProblem{at + ".min_severity", "\"" + n.min_severity + "\" is not a severity; expected WARN or ERR"};
   }
-  if (n.repeat_interval.count() != 0 && n.repeat_interval < milliseconds{1'000}) {
-    return ConfigProblem{at + ".repeat_interval",
-                         format_duration(n.repeat_interval) + " is too short; expected 0 (only on change) or at least 1s"};
+  if (n.repeat_interval.count() != 0) {
+    if (auto p = out_of_range(at + ".repeat_interval", n.repeat_interval, bounds::kRepeatInterval)) return p;
   }
-  if (n.timeout < milliseconds{100} || n.timeout > milliseconds{600'000}) {
-    return ConfigProblem{at + ".timeout", format_duration(n.timeout) + " is out of range; expected 100ms to 10m"};
-  }
-  if (n.max_attempts < 1 || n.max_attempts > 100) {
-    return ConfigProblem{at + ".max_attempts", std::to_string(n.max_attempts) + " is out of range; expected 1 to 100"};
-  }
-  if (n.backoff_initial < milliseconds{10} || n.backoff_initial > milliseconds{3'600'000}) {
-    return ConfigProblem{at + ".backoff.initial", format_duration(n.backoff_initial) + " is out of range; expected 10ms to 1h"};
-  }
-  if (n.backoff_max < n.backoff_initial || n.backoff_max > milliseconds{86'400'000}) {
-    return ConfigProblem{at + ".backoff.max", format_duration(n.backoff_max) + " is out of range; expected from backoff.initial (" +
+  if (auto p = out_of_range(at + ".timeout", n.timeout, bounds::kNotifierTimeout)) return p;
+  if (auto p = out_of_range(at + ".max_attempts", n.max_attempts, bounds::kMaxAttempts)) return p;
+  if (auto p = out_of_range(at + ".backoff.initial", n.backoff_initial, bounds::kBackoffInitial)) return p;
+  if (n.backoff_max < n.backoff_initial || n.backoff_max > bounds::kBackoffMax.max) {
+    return ConfigProblem{at + ".backoff.max", format_duration(n.backoff_max) +
+                                                  " is out of range; expected from backoff.initial (" +
                                                   format_duration(n.backoff_initial) + ") to 24h"};
   }
-  if (n.queue_size < 1 || n.queue_size > 1'000'000) {
-    return ConfigProblem{at + ".queue_size", std::to_string(n.queue_size) + " is out of range; expected 1 to 1000000"};
-  }
+  if (auto p = out_of_range(at + ".queue_size", n.queue_size, bounds::kQueueSize)) return p;
   return std::nullopt;
 }
 
 }  // namespace
 
 std::optional<ConfigProblem> first_problem(const Config& config) {
-  if (auto p = host_port_problem(config.web.listen_address, false, 0); !p.empty()) {
+  if (auto p = listen_address_problem(config.web.listen_address); !p.empty()) {
     return ConfigProblem{"web.listen_address", p};
   }
   const std::string& path = config.web.telemetry_path;
@@ -179,35 +199,27 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
   if (path == "/healthz" || path == "/readyz") {
     return ConfigProblem{"web.telemetry_path", "\"" + path + "\" is reserved for the health checks; use e.g. \"/metrics\""};
   }
+  if (auto p = out_of_range("web.read_header_timeout", config.web.read_header_timeout, bounds::kReadHeaderTimeout)) {
+    return p;
+  }
+  if (auto p = out_of_range("web.idle_timeout", config.web.idle_timeout, bounds::kIdleTimeout)) return p;
+  if (auto p = out_of_range("web.max_connections", config.web.max_connections, bounds::kMaxConnections)) return p;
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(config.log_level)) {
     return ConfigProblem{"log.level", "\"" + config.log_level + "\" is not a level; expected trace, debug, info, warn or error"};
   }
-  if (config.poll.interval < milliseconds{1'000}) {
-    return ConfigProblem{"poll.interval", format_duration(config.poll.interval) + " is too short; expected at least 1s"};
+  if (auto p = out_of_range("poll.interval", config.poll.interval, bounds::kPollInterval)) return p;
+  if (auto p = out_of_range("poll.request_timeout", config.poll.request_timeout, bounds::kRequestTimeout)) return p;
+  if (auto p = out_of_range("poll.group_concurrency", config.poll.group_concurrency, bounds::kGroupConcurrency)) {
+    return p;
   }
-  if (config.poll.request_timeout < milliseconds{100}) {
-    return ConfigProblem{"poll.request_timeout",
-                         format_duration(config.poll.request_timeout) + " is too short; expected at least 100ms"};
-  }
-  if (config.poll.group_concurrency < 1 || config.poll.group_concurrency > 256) {
-    return ConfigProblem{"poll.group_concurrency",
-                         std::to_string(config.poll.group_concurrency) + " is out of range; expected 1 to 256"};
-  }
-  if (config.lag.history_points < 16 || config.lag.history_points > 100'000) {
-    return ConfigProblem{"lag.history_points",
-                         std::to_string(config.lag.history_points) + " is out of range; expected 16 to 100000"};
-  }
-  if (config.evaluation.window < 2 || config.evaluation.window > 1000) {
-    return ConfigProblem{"evaluation.window",
-                         std::to_string(config.evaluation.window) + " is out of range; expected 2 to 1000"};
-  }
+  if (auto p = out_of_range("lag.history_points", config.lag.history_points, bounds::kHistoryPoints)) return p;
+  if (auto p = out_of_range("evaluation.window", config.evaluation.window, bounds::kWindow)) return p;
+  // Written so that NaN fails too.
   if (!(config.evaluation.min_completeness >= 0 && config.evaluation.min_completeness <= 1)) {
     return ConfigProblem{"evaluation.min_completeness", "expected a share from 0 to 1, e.g. 0.5"};
   }
-  if (config.evaluation.allowed_lag < 0) {
-    return ConfigProblem{"evaluation.allowed_lag", "expected 0 or more records"};
-  }
+  if (auto p = out_of_range("evaluation.allowed_lag", config.evaluation.allowed_lag, bounds::kAllowedLag)) return p;
   if (config.clusters.empty()) {
     return ConfigProblem{"clusters",
                          "at least one cluster is required: list them under clusters: in the config file, or run without a file and give --kafka.server"};
