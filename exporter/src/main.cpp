@@ -13,12 +13,15 @@
 
 #include "app/exporter.hpp"
 #include "app/logging.hpp"
+#include "app/preflight.hpp"
+#include "app/service.hpp"
 #include "app/signals.hpp"
 #include "config/command_line.hpp"
 #include "demo/demo_runner.hpp"
 #include "demo/loadgen.hpp"
 #include "evaluate/evaluate_command.hpp"
 #include "kafka/client.hpp"
+#include "util/open_file_limit.hpp"
 
 namespace {
 
@@ -30,6 +33,7 @@ config::Config effective_config(const config::CommandLine& cl) {
   config::Config cfg = cl.config_path ? config::load_file(*cl.config_path) : config::Config{};
   config::apply_overrides(cfg, cl.overrides);
   config::validate(cfg);
+  app::preflight(cfg);  // what serve would refuse at start, so check-config refuses it too
   return cfg;
 }
 
@@ -58,19 +62,21 @@ int evaluate_window(const config::CommandLine& cl) {
 int serve(const config::CommandLine& cl) {
   auto cfg = effective_config(cl);
   app::set_log_level(cfg.log_level);
-  app::Exporter exporter(cfg);
+  // SIGHUP re-reads the file given at start with the same flags and environment.
+  app::Exporter exporter(cfg, [cl] { return effective_config(cl); });
   exporter.start();
-  int sig = app::wait_for_termination();
-  spdlog::info("signal {} received, stopping", sig);
-  exporter.stop();
+  app::run_until_stopped(exporter);
+  app::stop_or_exit(exporter, 0);
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  app::block_termination_signals();
+  app::block_signals();
   app::set_log_level("info");
+  // Each scrape and each broker is a socket; a Go exporter gets the hard limit by default.
+  util::raise_open_file_limit();
   std::vector<std::string> args(argv + 1, argv + argc);
   try {
     auto cl = config::parse_command_line(args);

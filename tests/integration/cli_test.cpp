@@ -1,34 +1,16 @@
 // The lagwatch binary as a user runs it: exit codes and messages of check-config and evaluate.
 #include <gtest/gtest.h>
 
-#include <array>
-#include <cstdio>
-#include <fstream>
 #include <string>
-#include <sys/wait.h>
+
+#include "cli_run.hpp"
 
 namespace {
 
-struct Run {
-  int exit_code;
-  std::string output;  // stdout and stderr
-};
+using lagwatch::testing::write_temp;
 
-Run run(const std::string& args, const std::string& env = "") {
-  std::string cmd = env + " " + LAGWATCH_BINARY + " " + args + " 2>&1";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe.get())) > 0) out.append(buf.data(), n);
-  int status = pclose(pipe.release());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
-
-std::string write_temp(const std::string& name, const std::string& text) {
-  std::string path = ::testing::TempDir() + name;
-  std::ofstream(path) << text;
-  return path;
+lagwatch::testing::CliRun run(const std::string& args, const std::string& env = "") {
+  return lagwatch::testing::run_lagwatch(args, env);
 }
 
 TEST(Cli, CheckConfigMasksSecretsAndExitsZero) {

@@ -2,16 +2,50 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <set>
+
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
 
+#include "app/logging.hpp"
 #include "publish/burrow_api.hpp"
 #include "publish/collect_notifications.hpp"
 
 namespace lagwatch::app {
+namespace {
 
-Exporter::Exporter(config::Config config) : config_(std::move(config)), notifiers_(config_.notifiers) {
+double now_unix() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
+
+http::Response text(int status, std::string body) {
+  http::Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+http::ServerOptions server_options(const config::WebConfig& web) {
+  http::ServerOptions o;
+  o.read_header_timeout = web.read_header_timeout;
+  o.idle_timeout = web.idle_timeout;
+  o.max_connections = static_cast<std::size_t>(web.max_connections);
+  o.accept_post = web.enable_lifecycle;
+  return o;
+}
+
+}  // namespace
+
+Exporter::Exporter(config::Config config, ConfigSource reload_source)
+    : reload_source_(std::move(reload_source)),
+      config_(std::make_shared<const config::Config>(std::move(config))),
+      notifiers_(std::make_shared<notify::Notifiers>(config_->notifiers)) {
 #ifdef __GLIBC__
   // The /metrics page is rebuilt every poll as a few strings of up to tens of MB. glibc would
   // raise its mmap threshold after the first one is freed and serve the next from the heap,
@@ -19,53 +53,276 @@ Exporter::Exporter(config::Config config) : config_(std::move(config)), notifier
   // old page returns its memory to the system at once.
   mallopt(M_MMAP_THRESHOLD, 1 << 20);
 #endif
-  for (const auto& cluster : config_.clusters) {
-    pollers_.push_back(std::make_unique<collect::Poller>(
-        config_, cluster, [this](std::shared_ptr<const collect::ClusterView> view) {
-          page_.update(view);
-          notifiers_.observe(*view);  // compares and queues only; delivery is on its own threads
-        }));
-  }
+  reload_state_.last_success_unix_seconds = now_unix();
+  for (const auto& cluster : config_->clusters) pollers_.push_back(make_poller(*config_, cluster));
 }
 
 Exporter::~Exporter() { stop(); }
 
+Exporter::Running Exporter::make_poller(const config::Config& config, const config::ClusterConfig& cluster) {
+  Running r;
+  r.cluster = cluster.name;
+  r.settings = cluster;
+  r.live = std::make_shared<bool>(true);
+  r.poller = std::make_unique<collect::Poller>(
+      config, cluster,
+      [this, live = r.live](std::shared_ptr<const collect::ClusterView> view) { publish(live, std::move(view)); });
+  return r;
+}
+
+void Exporter::publish(const std::shared_ptr<bool>& live, std::shared_ptr<const collect::ClusterView> view) {
+  std::lock_guard lock(publish_mu_);
+  if (!*live) return;  // retired by a reload: its cluster is gone or served by a new poller
+  page_.update(view);
+  notifiers_->observe(*view);  // compares and queues only; delivery is on its own threads
+}
+
 void Exporter::start(bool background) {
-  server_ = std::make_unique<http::Server>(config_.web.listen_address,
-                                           [this](const http::Request& r) { return handle(r); });
+  std::lock_guard lock(reload_mu_);
+  const auto cfg = config();
+  server_ = std::make_unique<http::Server>(
+      cfg->web.listen_address, [this](const http::Request& r) { return handle(r); }, server_options(cfg->web));
   server_->start();
-  spdlog::info("listening on {} (port {}); metrics at {}", config_.web.listen_address, server_->port(),
-               config_.web.telemetry_path);
+  spdlog::info("listening on {} (port {}); metrics at {}", cfg->web.listen_address, server_->port(),
+               cfg->web.telemetry_path);
+  background_ = background;
   if (background) {
-    for (auto& p : pollers_) p->start();
+    for (auto& p : pollers_) p.poller->start();
   }
 }
 
-void Exporter::stop() {
-  for (auto& p : pollers_) p->stop();
-  notifiers_.stop();
+void Exporter::begin_stop() {
+  // The server first, outside reload_mu_: a POST /-/reload running on a server thread holds
+  // that lock, and stopping the server waits for it.
   if (server_) server_->stop();
+  std::lock_guard lock(reload_mu_);
+  stopped_ = true;
+  for (auto& p : pollers_) p.poller->request_stop();  // their Kafka calls wind down meanwhile
+  std::shared_ptr<notify::Notifiers> notifiers;
+  {
+    std::lock_guard publish_lock(publish_mu_);
+    notifiers = notifiers_;
+  }
+  notifiers->stop();  // cancels deliveries in flight
+}
+
+bool Exporter::stop_within(std::chrono::milliseconds budget) {
+  const auto deadline = std::chrono::steady_clock::now() + budget;
+  begin_stop();
+  std::lock_guard lock(reload_mu_);
+  bool all = true;
+  for (auto* list : {&pollers_, &retired_}) {
+    for (auto& p : *list) {
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+      if (!p.poller->stop_within(std::max(left, std::chrono::milliseconds{0}))) {
+        spdlog::warn("cluster {}: a Kafka request is still in flight after {} ms; abandoning it", p.cluster,
+                     budget.count());
+        all = false;
+      }
+    }
+  }
+  return all;
+}
+
+void Exporter::stop() {
+  begin_stop();
+  std::lock_guard lock(reload_mu_);
+  for (auto& p : pollers_) p.poller->stop();
+  reap_retired(true);
+}
+
+void Exporter::reap_retired(bool wait) {
+  for (auto it = retired_.begin(); it != retired_.end();) {
+    if (wait) {
+      it->poller->stop();
+    } else if (!it->poller->stop_within(std::chrono::milliseconds{0})) {
+      ++it;
+      continue;
+    }
+    it = retired_.erase(it);
+  }
 }
 
 void Exporter::poll_all() {
-  for (auto& p : pollers_) p->poll_once();
+  std::lock_guard lock(reload_mu_);
+  for (auto& p : pollers_) p.poller->poll_once();
 }
 
 uint16_t Exporter::port() const { return server_ ? server_->port() : 0; }
 
+std::shared_ptr<const config::Config> Exporter::config() const {
+  std::lock_guard lock(publish_mu_);
+  return config_;
+}
+
+std::vector<notify::NotifierCounters> Exporter::notifier_counters() const {
+  std::shared_ptr<notify::Notifiers> notifiers;
+  {
+    std::lock_guard lock(publish_mu_);
+    notifiers = notifiers_;
+  }
+  return notifiers->counters();
+}
+
+publish::ReloadState Exporter::reload_state() const {
+  std::lock_guard lock(state_mu_);
+  return reload_state_;
+}
+
+ReloadResult Exporter::reload() {
+  ReloadResult result;
+  if (!reload_source_) {
+    result.message = "this command has no configuration file to reload";
+  } else {
+    try {
+      return apply(reload_source_());
+    } catch (const std::exception& e) {
+      result.message = std::string("configuration not reloaded, the running one is kept: ") + e.what();
+    }
+  }
+  spdlog::error("{}", result.message);
+  std::lock_guard lock(state_mu_);
+  reload_state_.last_successful = false;
+  reload_state_.failures++;
+  return result;
+}
+
+ReloadResult Exporter::apply(config::Config next) {
+  std::lock_guard lock(reload_mu_);
+  if (stopped_) return {false, "lagwatch is stopping; configuration not reloaded"};
+  const auto current = config();
+  std::vector<std::string> notes;
+  if (!(next.web == current->web)) {
+    next.web = current->web;
+    notes.push_back("web.* settings need a restart; kept the running ones");
+  }
+  const bool globals_same =
+      next.poll == current->poll && next.lag == current->lag && next.evaluation == current->evaluation;
+
+  // Build every new poller before touching the running ones: a client that cannot be created
+  // fails the reload with nothing changed.
+  std::vector<Running> kept, started;
+  std::vector<std::string> added, changed, removed;
+  std::set<std::string> next_names;
+  std::vector<Running> fresh;
+  for (const auto& cluster : next.clusters) {
+    next_names.insert(cluster.name);
+    const auto old =
+        std::find_if(pollers_.begin(), pollers_.end(), [&](const Running& r) { return r.cluster == cluster.name; });
+    const bool same = old != pollers_.end() && globals_same && old->settings == cluster &&
+                      next.poll_interval_for(cluster) == current->poll_interval_for(old->settings);
+    if (same) continue;
+    (old == pollers_.end() ? added : changed).push_back(cluster.name);
+    fresh.push_back(make_poller(next, cluster));  // may throw: nothing has changed yet
+  }
+  for (const auto& r : pollers_) {
+    if (!next_names.count(r.cluster)) removed.push_back(r.cluster);
+  }
+  const bool notifiers_same = next.notifiers == current->notifiers;
+  auto notifiers = notifiers_same ? nullptr : std::make_shared<notify::Notifiers>(next.notifiers);
+
+  std::vector<Running> retiring;
+  std::shared_ptr<notify::Notifiers> old_notifiers;
+  {
+    std::lock_guard publish_lock(publish_mu_);
+    std::vector<Running> running;
+    for (auto& r : pollers_) {
+      const bool gone =
+          !next_names.count(r.cluster) || std::find(changed.begin(), changed.end(), r.cluster) != changed.end();
+      if (gone) {
+        *r.live = false;
+        retiring.push_back(std::move(r));
+      } else {
+        running.push_back(std::move(r));
+      }
+    }
+    // In the configuration's order, so poll_all() and the logs follow the file.
+    for (auto& f : fresh) running.push_back(std::move(f));
+    std::stable_sort(running.begin(), running.end(), [&](const Running& a, const Running& b) {
+      auto pos = [&](const std::string& n) {
+        return std::find_if(next.clusters.begin(), next.clusters.end(), [&](const auto& c) { return c.name == n; }) -
+               next.clusters.begin();
+      };
+      return pos(a.cluster) < pos(b.cluster);
+    });
+    pollers_ = std::move(running);
+    if (notifiers) {
+      old_notifiers = std::move(notifiers_);
+      notifiers_ = notifiers;
+    }
+    config_ = std::make_shared<const config::Config>(std::move(next));
+  }
+  for (const auto& name : removed) page_.remove(name);
+  for (auto& r : retiring) {
+    r.poller->request_stop();
+    retired_.push_back(std::move(r));
+  }
+  reap_retired(false);  // those that have finished since; the others are joined later
+  if (background_) {
+    for (auto& p : pollers_) {
+      if (std::find(added.begin(), added.end(), p.cluster) != added.end() ||
+          std::find(changed.begin(), changed.end(), p.cluster) != changed.end()) {
+        p.poller->start();
+      }
+    }
+  }
+  if (old_notifiers) old_notifiers->stop();
+  set_log_level(config_->log_level);
+
+  ReloadResult result;
+  result.ok = true;
+  result.message = "configuration reloaded: clusters added [" + join(added) + "], changed [" + join(changed) +
+                   "], removed [" + join(removed) + "], unchanged " +
+                   std::to_string(pollers_.size() - added.size() - changed.size()) + "; notifiers " +
+                   (notifiers_same ? "unchanged" : "replaced");
+  for (const auto& n : notes) result.message += "; " + n;
+  spdlog::info("{}", result.message);
+  std::lock_guard state_lock(state_mu_);
+  reload_state_.last_successful = true;
+  reload_state_.last_success_unix_seconds = now_unix();
+  reload_state_.successes++;
+  return result;
+}
+
 http::Response Exporter::readiness() const {
   auto views = page_.views();
   std::string pending;
-  for (const auto& c : config_.clusters) {
+  for (const auto& c : config()->clusters) {
     if (!views.count(c.name)) pending += (pending.empty() ? "" : ", ") + c.name;
   }
-  if (pending.empty()) return {200, "text/plain; charset=utf-8", "ready\n", false, {}};
-  return {503, "text/plain; charset=utf-8", "waiting for the first poll of: " + pending + "\n", false, {}};
+  if (pending.empty()) return text(200, "ready\n");
+  return text(503, "waiting for the first poll of: " + pending + "\n");
 }
 
-http::Response Exporter::handle(const http::Request& request) const {
-  if (request.path == config_.web.telemetry_path) {
-    auto body = page_.scrape(request.accepts_gzip(), publish::notification_families(notifiers_.counters()));
+http::Response Exporter::lifecycle_reload(const http::Request& request) {
+  if (request.method != "POST" && request.method != "PUT") {
+    auto r = text(405, "use POST to reload the configuration\n");
+    r.headers.emplace_back("Allow", "POST, PUT");
+    return r;
+  }
+  const ReloadResult result = reload();
+  return text(result.ok ? 200 : 500, result.message + "\n");
+}
+
+http::Response Exporter::handle(const http::Request& request) {
+  const auto cfg = config();
+  // Only the lifecycle API changes anything, and only when it is enabled (as in Prometheus);
+  // every other route is read-only.
+  if (request.path == "/-/reload" && cfg->web.enable_lifecycle) return lifecycle_reload(request);
+  if (request.method != "GET" && request.method != "HEAD") {
+    auto r = text(405, "method not allowed\n");
+    r.headers.emplace_back("Allow", "GET, HEAD");
+    return r;
+  }
+  if (request.path == cfg->web.telemetry_path) {
+    std::shared_ptr<notify::Notifiers> notifiers;
+    {
+      std::lock_guard lock(publish_mu_);
+      notifiers = notifiers_;
+    }
+    auto body = page_.scrape(request.accepts_gzip(), publish::notification_families(notifiers->counters()) +
+                                                         publish::reload_families(reload_state()));
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
     r.shared_pieces = std::move(body.shared);
@@ -76,23 +333,26 @@ http::Response Exporter::handle(const http::Request& request) const {
     return r;
   }
   if (request.path.rfind("/v3/", 0) == 0 || request.path == "/v3" || request.path.rfind("/burrow/", 0) == 0) {
-    if (auto burrow = publish::burrow_api(request, page_.views(), config_, readiness().status == 200)) {
+    if (auto burrow = publish::burrow_api(request, page_.views(), *cfg, readiness().status == 200)) {
       return std::move(*burrow);
     }
   }
-  if (request.path == "/healthz") return {200, "text/plain; charset=utf-8", "ok\n", false, {}};
+  if (request.path == "/healthz") return text(200, "ok\n");
   if (request.path == "/readyz") return readiness();
   if (request.path == "/") {
-    const auto& m = config_.web.telemetry_path;
-    return {200, "text/html; charset=utf-8",
-            "<!doctype html><html><head><title>lagwatch</title></head><body><h1>lagwatch</h1><ul>"
-            "<li><a href=\"" + m + "\">" + m + "</a></li>"
-            "<li><a href=\"/v3/kafka\">/v3/kafka</a> (Burrow's API)</li>"
-            "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
-            "</ul></body></html>\n",
-            false, {}};
+    const auto& m = cfg->web.telemetry_path;
+    http::Response r = text(200,
+                            "<!doctype html><html><head><title>lagwatch</title></head><body><h1>lagwatch</h1><ul>"
+                            "<li><a href=\"" +
+                                m + "\">" + m +
+                                "</a></li>"
+                                "<li><a href=\"/v3/kafka\">/v3/kafka</a> (Burrow's API)</li>"
+                                "<li><a href=\"/healthz\">/healthz</a></li><li><a href=\"/readyz\">/readyz</a></li>"
+                                "</ul></body></html>\n");
+    r.content_type = "text/html; charset=utf-8";
+    return r;
   }
-  return {404, "text/plain; charset=utf-8", "not found: " + request.path + "\n", false, {}};
+  return text(404, "not found: " + request.path + "\n");
 }
 
 }  // namespace lagwatch::app

@@ -45,6 +45,12 @@ model::ClusterSnapshot ClusterCollector::poll() {
   model::ClusterSnapshot snap;
   snap.cluster = cluster_.name;
   snap.started = model::Clock::now();
+  const auto abandon = [&] {
+    add_error(snap, model::ErrorKind::metadata, "poll abandoned: lagwatch is stopping");
+    snap.finished = snap.offsets_read_at = model::Clock::now();
+    return snap;
+  };
+  if (cancelled()) return abandon();
   try {
     auto md = kafka::fetch_metadata(client_);
     snap.metadata_ok = true;
@@ -59,12 +65,15 @@ model::ClusterSnapshot ClusterCollector::poll() {
     return snap;
   }
 
+  if (cancelled()) return abandon();
   auto offsets = kafka::fetch_log_offsets(client_, snap.topics);
   snap.offsets_read_at = model::Clock::now();
   snap.list_offsets_requests = offsets.requests;
   for (auto& e : offsets.errors) add_error(snap, model::ErrorKind::list_offsets, std::move(e));
 
+  if (cancelled()) return abandon();
   collect_groups(snap);
+  if (cancelled()) return abandon();
   collect_topic_configs(snap);
   snap.finished = model::Clock::now();
   return snap;

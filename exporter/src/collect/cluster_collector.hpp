@@ -5,6 +5,7 @@
 // unsupported rather than as a failure every poll.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <set>
@@ -33,6 +34,11 @@ class ClusterCollector {
 
   const std::string& name() const { return cluster_.name; }
 
+  // From any thread: the poll in progress stops at its next step (between Kafka requests) and
+  // every later poll returns at once. cancelled() tells the poller not to publish it.
+  void cancel() { cancelled_.store(true); }
+  bool cancelled() const { return cancelled_.load(); }
+
  private:
   void collect_groups(model::ClusterSnapshot& snap);
   void collect_topic_configs(model::ClusterSnapshot& snap);
@@ -41,6 +47,7 @@ class ClusterCollector {
 
   config::ClusterConfig cluster_;
   config::PollConfig poll_;
+  std::atomic<bool> cancelled_{false};
   kafka::Client client_;
   config::NameFilter group_filter_;
   config::NameFilter topic_filter_;

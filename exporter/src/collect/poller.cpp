@@ -4,12 +4,12 @@
 
 #include <set>
 
+#include "util/saturating.hpp"
+
 namespace lagwatch::collect {
 namespace {
 
-double unix_seconds(model::Clock::time_point t) {
-  return std::chrono::duration<double>(t.time_since_epoch()).count();
-}
+double unix_seconds(model::Clock::time_point t) { return std::chrono::duration<double>(t.time_since_epoch()).count(); }
 
 // One line that names every kind of failure of a poll, and its first message.
 std::string describe_problem(const model::ClusterSnapshot& snap) {
@@ -23,7 +23,8 @@ std::string describe_problem(const model::ClusterSnapshot& snap) {
   if (kinds.empty()) return "";
   std::string out = "partial poll (";
   for (const auto& k : kinds) out += (out.back() == '(' ? "" : ", ") + k;
-  return out + "): " + first + (snap.errors.size() > 1 ? " (+" + std::to_string(snap.errors.size() - 1) + " more)" : "");
+  return out + "): " + first +
+         (snap.errors.size() > 1 ? " (+" + std::to_string(snap.errors.size() - 1) + " more)" : "");
 }
 
 }  // namespace
@@ -42,26 +43,49 @@ void Poller::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void Poller::stop() {
+void Poller::request_stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
   }
+  collector_.cancel();
   wake_.notify_all();
+}
+
+bool Poller::stop_within(std::chrono::milliseconds budget) {
+  request_stop();
+  if (!thread_.joinable()) return true;
+  {
+    std::unique_lock lock(mu_);
+    if (!wake_.wait_for(lock, budget, [this] { return finished_; })) return false;
+  }
+  thread_.join();
+  return true;
+}
+
+void Poller::stop() {
+  request_stop();
   if (thread_.joinable()) thread_.join();
 }
 
 void Poller::run() {
   for (;;) {
-    auto next = std::chrono::steady_clock::now() + interval_;
+    // Saturating: an interval near the duration's limit must mean "never again", not a time
+    // point in the past that would make the loop spin.
+    auto next = util::saturating_add(std::chrono::steady_clock::now(), interval_);
     poll_once();
     std::unique_lock lock(mu_);
-    if (wake_.wait_until(lock, next, [this] { return stopping_; })) return;
+    if (wake_.wait_until(lock, next, [this] { return stopping_; })) {
+      finished_ = true;
+      wake_.notify_all();
+      return;
+    }
   }
 }
 
 std::shared_ptr<const ClusterView> Poller::poll_once() {
   auto snap = std::make_shared<model::ClusterSnapshot>(collector_.poll());
+  if (collector_.cancelled()) return nullptr;  // stopping: half a poll is not a picture
   histories_.record(*snap);
 
   stats_.polls++;
@@ -97,15 +121,17 @@ void Poller::log_transitions(const model::ClusterSnapshot& snap) {
   bool remind = !problem.empty() && now - last_logged_at_ > std::chrono::minutes(10);
   if (!changed && !remind) return;
   if (problem.empty()) {
-    spdlog::info("cluster {}: polled {} brokers, {} topics, {} groups; all requests answered",
-                 snap.cluster, snap.brokers.size(), snap.topics.size(), snap.groups.size());
+    spdlog::info("cluster {}: polled {} brokers, {} topics, {} groups; all requests answered", snap.cluster,
+                 snap.brokers.size(), snap.topics.size(), snap.groups.size());
   } else if (!snap.metadata_ok) {
     spdlog::error("cluster {}: {}", snap.cluster, problem);
   } else {
     spdlog::warn("cluster {}: {}", snap.cluster, problem);
   }
   for (const auto& api : snap.unsupported_apis) {
-    if (changed) spdlog::info("cluster {}: {} is not available on this cluster; the metrics that need it are absent", snap.cluster, api);
+    if (changed)
+      spdlog::info("cluster {}: {} is not available on this cluster; the metrics that need it are absent", snap.cluster,
+                   api);
   }
   last_logged_problem_ = std::move(problem);
   last_logged_at_ = now;

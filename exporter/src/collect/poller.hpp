@@ -28,6 +28,13 @@ class Poller {
   Poller& operator=(const Poller&) = delete;
 
   void start();
+  // Asks the loop to stop (never blocks): a poll in progress is abandoned at its next step and
+  // not published. A Kafka call already waiting finishes or times out first.
+  void request_stop();
+  // request_stop(), then waits at most `budget` for the loop to end; true when it has ended
+  // (and the thread is joined). False leaves the thread running a Kafka call.
+  bool stop_within(std::chrono::milliseconds budget);
+  // request_stop() and join, however long the Kafka call in progress takes.
   void stop();
   // Runs one poll on the caller's thread (tests; the loop uses the same function).
   std::shared_ptr<const ClusterView> poll_once();
@@ -49,6 +56,7 @@ class Poller {
   std::mutex mu_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool finished_ = false;  // the loop has returned (set by the thread, under mu_)
   std::thread thread_;
 };
 

@@ -8,7 +8,8 @@
 
 #include "app/exporter.hpp"
 #include "app/logging.hpp"
-#include "app/signals.hpp"
+#include "app/preflight.hpp"
+#include "app/service.hpp"
 #include "demo/demo_config.hpp"
 #include "demo/incidents.hpp"
 #include "demo/mock_cluster.hpp"
@@ -32,16 +33,11 @@ std::string local_url(const std::string& listen_address, uint16_t port, const st
   return "http://" + host + ":" + std::to_string(port) + path;
 }
 
-}  // namespace
-
-int run_demo(const config::CommandLine& cl) {
+// The demo's configuration (the built-in one, or --config), its first cluster pointed at the
+// mock. Also what SIGHUP re-reads, so a student can edit a copy and reload it.
+config::Config demo_config(const config::CommandLine& cl, const std::string& bootstrap) {
   config::Config cfg = cl.config_path ? config::load_file(*cl.config_path)
                                       : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
-  app::set_log_level(cfg.log_level);
-
-  MockCluster cluster(3);
-  create_topics(cluster);
-  const std::string bootstrap = cluster.bootstrap_servers();
   // The demo's config names a placeholder address: point the first cluster at the mock.
   if (!cfg.clusters.empty()) {
     cfg.clusters[0].bootstrap_servers.clear();
@@ -50,12 +46,23 @@ int run_demo(const config::CommandLine& cl) {
   }
   config::apply_overrides(cfg, cl.overrides);
   config::validate(cfg);
+  app::preflight(cfg);
+  return cfg;
+}
+
+}  // namespace
+
+int run_demo(const config::CommandLine& cl) {
+  MockCluster cluster(3);
+  create_topics(cluster);
+  const std::string bootstrap = cluster.bootstrap_servers();
+  config::Config cfg = demo_config(cl, bootstrap);
   app::set_log_level(cfg.log_level);
 
   Traffic traffic({bootstrap});
   traffic.start();
 
-  app::Exporter exporter(cfg);
+  app::Exporter exporter(cfg, [cl, bootstrap] { return demo_config(cl, bootstrap); });
   exporter.start();
   Incidents incidents(cluster, {});
 
@@ -71,10 +78,9 @@ int run_demo(const config::CommandLine& cl) {
             << "Press Ctrl-C to stop.\n"
             << std::flush;
 
-  int sig = app::wait_for_termination();
-  spdlog::info("signal {} received, stopping", sig);
-  exporter.stop();
+  app::run_until_stopped(exporter);
   traffic.stop();
+  app::stop_or_exit(exporter, 0);
   return 0;
 }
 

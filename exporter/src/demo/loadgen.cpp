@@ -77,8 +77,14 @@ int run_loadgen(const config::Config& config) {
   spdlog::info("loadgen: producing to orders, payments, inventory on {}; groups billing (keeps up), analytics "
                "(half speed), audit (stops after {} s), shipping (stalls after {} s). Ctrl-C stops.",
                cluster.name, options.audit_stops_after.count(), options.shipping_stalls_after.count());
-  const int sig = app::wait_for_termination();
-  spdlog::info("loadgen: signal {} received, stopping", sig);
+  for (;;) {
+    const int sig = app::wait_for_signal();
+    if (app::action_for(sig) == app::SignalAction::stop) {
+      spdlog::info("loadgen: {} received, stopping", app::signal_name(sig));
+      break;
+    }
+    spdlog::info("loadgen: {} received and ignored (it has no configuration to reload)", app::signal_name(sig));
+  }
   traffic.stop();
   return 0;
 }

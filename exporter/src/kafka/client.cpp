@@ -28,16 +28,27 @@ void error_callback(rd_kafka_t* rk, int err, const char* reason, void* opaque) {
   }
 }
 
-void set(rd_kafka_conf_t* conf, const std::string& cluster, const std::string& key, const std::string& value) {
+std::optional<std::string> set_problem(rd_kafka_conf_t* conf, const std::string& key, const std::string& value) {
   char err[512];
-  if (rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
-    // librdkafka's message may quote the value; never echo a secret.
-    std::string reason = config::is_secret_key(key) ? "rejected value (not shown: secret)" : std::string(err);
-    throw KafkaError("cluster " + cluster + ": librdkafka property \"" + key + "\": " + reason);
+  const rd_kafka_conf_res_t res = rd_kafka_conf_set(conf, key.c_str(), value.c_str(), err, sizeof err);
+  if (res == RD_KAFKA_CONF_OK) return std::nullopt;
+  if (res == RD_KAFKA_CONF_UNKNOWN) return "no such librdkafka property";
+  // librdkafka's message may quote the value; never echo a secret.
+  return config::is_secret_key(key) ? std::string("rejected value (not shown: secret)") : std::string(err);
+}
+
+void set(rd_kafka_conf_t* conf, const std::string& cluster, const std::string& key, const std::string& value) {
+  if (auto problem = set_problem(conf, key, value)) {
+    throw KafkaError("cluster " + cluster + ": librdkafka property \"" + key + "\": " + *problem);
   }
 }
 
 }  // namespace
+
+std::optional<std::string> property_problem(const std::string& key, const std::string& value) {
+  ConfPtr conf(rd_kafka_conf_new());
+  return set_problem(conf.get(), key, value);
+}
 
 std::string error_text(rd_kafka_resp_err_t err) { return rd_kafka_err2str(err); }
 

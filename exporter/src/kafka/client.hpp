@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@ class KafkaError : public std::runtime_error {
 };
 
 struct ClientSettings {
-  std::string cluster;                          // used in log lines
+  std::string cluster;  // used in log lines
   std::vector<std::string> bootstrap_servers;
   std::map<std::string, std::string> properties;  // passed to librdkafka as they are
   std::chrono::milliseconds request_timeout{10'000};
@@ -48,6 +49,11 @@ class Client {
   std::chrono::milliseconds request_timeout_;
   ClientPtr handle_;
 };
+
+// Why librdkafka refuses `key` = `value` (unknown property, invalid value, ...), or nullopt
+// when it accepts it. Never quotes the value of a secret key. This is the check the client
+// makes on each property when it is created, without creating one (check-config).
+std::optional<std::string> property_problem(const std::string& key, const std::string& value);
 
 // "Local: Broker transport failure" style text for an error code.
 std::string error_text(rd_kafka_resp_err_t err);

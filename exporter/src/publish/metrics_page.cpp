@@ -51,6 +51,19 @@ void MetricsPage::update(std::shared_ptr<const collect::ClusterView> view) {
   page_ = std::move(page);
 }
 
+void MetricsPage::remove(const std::string& cluster) {
+  std::lock_guard render_lock(render_mu_);
+  Views views;
+  {
+    std::lock_guard lock(mu_);
+    if (views_.erase(cluster) == 0) return;
+    views = views_;
+  }
+  auto page = render(views);
+  std::lock_guard lock(mu_);
+  page_ = std::move(page);
+}
+
 std::string MetricsPage::tail(const Rendered* page) {
   Families out;
   auto age = out.gauge("lagwatch_data_age_seconds", "Seconds since the data served for a cluster was collected.");

@@ -18,6 +18,8 @@ class MetricsPage {
  public:
   // Replaces one cluster's view and re-renders the page. Called by pollers.
   void update(std::shared_ptr<const collect::ClusterView> view);
+  // Drops a cluster that the configuration no longer has (reload) and re-renders the page.
+  void remove(const std::string& cluster);
 
   // A scrape's body: `shared` (pieces rendered once per poll, shared by every scrape until
   // the next poll, never copied; `owner` keeps them alive) followed by `tail` (made for this
