@@ -286,7 +286,7 @@ TEST(Precedence, YamlThenEnvThenFlags) {
   EXPECT_EQ(c.clusters.size(), 2u);
 }
 
-TEST(WebFlags, ValuesFlagsAndEnvironment) {
+TEST(CommandLineWebFlags, ValuesFlagsAndEnvironment) {
   Config c = effective({"--web.read-header-timeout=2s", "--web.idle-timeout", "10m", "--web.max-connections", "10",
                         "--web.enable-lifecycle"},
                        {});
@@ -313,7 +313,7 @@ TEST(WebFlags, ValuesFlagsAndEnvironment) {
   EXPECT_EQ(c.web, expected);
 }
 
-TEST(WebFlags, BooleanFlagTakesNoSeparateValue) {
+TEST(CommandLineWebFlags, BooleanFlagTakesNoSeparateValue) {
   // The next argument stays a positional argument.
   CommandLine cl = parse_command_line({"check-config", "--web.enable-lifecycle", "lagwatch.yml"});
   EXPECT_EQ(cl.overrides.enable_lifecycle, "true");
@@ -328,7 +328,7 @@ TEST(WebFlags, BooleanFlagTakesNoSeparateValue) {
   EXPECT_THAT(usage_error({"--web.enable-lifecycle="}), StartsWith("flag --web.enable-lifecycle takes no value"));
 }
 
-TEST(WebFlags, BadEnvironmentValuesNameTheVariable) {
+TEST(CommandLineWebFlags, BadEnvironmentValuesNameTheVariable) {
   auto error = [](const Env& env) {
     try {
       effective({}, env);

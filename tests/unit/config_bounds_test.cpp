@@ -233,7 +233,7 @@ TEST(ConfigBounds, HostileDurationsRefused) {
             "106751d (about 292 years)");
 }
 
-TEST(ParseDurationLimit, LongestDurationFitsNanoseconds) {
+TEST(ConfigDurationLimit, LongestDurationFitsNanoseconds) {
   // INT64_MAX ns = 9223372036854 ms (106751d 23h 47m 16.854s).
   constexpr std::int64_t kMax = std::numeric_limits<std::int64_t>::max() / 1'000'000;
   EXPECT_EQ(parse_duration("106751d").count(), 106'751LL * 86'400'000);
@@ -304,7 +304,7 @@ TEST(ConfigBounds, ThroughFlagsAndEnvironment) {
 
 // --- util/saturating.hpp ---
 
-TEST(Saturating, Int64) {
+TEST(ConfigSaturating, Int64) {
   constexpr auto kMax = std::numeric_limits<std::int64_t>::max();
   constexpr auto kMin = std::numeric_limits<std::int64_t>::min();
   static_assert(util::saturating_add(kMax, std::int64_t{1}) == kMax);
@@ -317,7 +317,7 @@ TEST(Saturating, Int64) {
   static_assert(util::saturating_mul(std::int64_t{-4}, std::int64_t{5}) == -20);
 }
 
-TEST(Saturating, Durations) {
+TEST(ConfigSaturating, Durations) {
   using std::chrono::hours;
   using std::chrono::nanoseconds;
   static_assert(util::saturating_add(milliseconds(1), std::chrono::seconds(1)) == milliseconds(1'001));
@@ -328,7 +328,7 @@ TEST(Saturating, Durations) {
   static_assert(util::saturating_duration_cast<std::chrono::seconds>(milliseconds(1'999)) == std::chrono::seconds(1));
 }
 
-TEST(Saturating, TimePoints) {
+TEST(ConfigSaturating, TimePoints) {
   using std::chrono::steady_clock;
   using std::chrono::system_clock;
   const auto now = steady_clock::now();

@@ -29,7 +29,7 @@ std::string compile_error(const std::vector<std::string>& allow, const std::vect
   return "compiled";
 }
 
-TEST(NameFilter, EmptyAllowsEverything) {
+TEST(ConfigNameFilter, EmptyAllowsEverything) {
   const NameFilter f;
   EXPECT_TRUE(f.passes("anything"));
   EXPECT_TRUE(f.passes(""));
@@ -37,7 +37,7 @@ TEST(NameFilter, EmptyAllowsEverything) {
   EXPECT_TRUE(g.passes("orders"));
 }
 
-TEST(NameFilter, WholeNameMatchAllowThenDeny) {
+TEST(ConfigNameFilter, WholeNameMatchAllowThenDeny) {
   const NameFilter f({"orders", "payments.*"}, {".*-dlq"}, "clusters[0].topics");
   EXPECT_TRUE(f.passes("orders"));
   EXPECT_FALSE(f.passes("orders-v2"));  // whole name: "orders" is not a prefix pattern
@@ -54,19 +54,19 @@ TEST(NameFilter, WholeNameMatchAllowThenDeny) {
   EXPECT_TRUE(alt.passes("ab"));
 }
 
-TEST(NameFilter, DenyOnly) {
+TEST(ConfigNameFilter, DenyOnly) {
   const NameFilter f({}, {"console-consumer-.*"}, "x");
   EXPECT_FALSE(f.passes("console-consumer-12345"));
   EXPECT_TRUE(f.passes("billing"));
 }
 
-TEST(NameFilter, Utf8Names) {
+TEST(ConfigNameFilter, Utf8Names) {
   const NameFilter f({"caf.-.*"}, {}, "x");
   EXPECT_TRUE(f.passes("caf\xC3\xA9-orders"));  // "café-orders": '.' is one character, not one byte
 }
 
 // The reported crash: std::regex recursed once per character of the name.
-TEST(NameFilter, LongestGroupIdThroughGreedyPatterns) {
+TEST(ConfigNameFilter, LongestGroupIdThroughGreedyPatterns) {
   const std::string name(kLongestGroupId, 'a');
   const std::string dlq = std::string(kLongestGroupId - 4, 'a') + "-dlq";
   EXPECT_TRUE(NameFilter({".*"}, {}, "x").passes(name));
@@ -84,7 +84,7 @@ TEST(NameFilter, LongestGroupIdThroughGreedyPatterns) {
   EXPECT_FALSE(NameFilter({"(a|aa)*"}, {}, "x").passes(almost));
 }
 
-TEST(NameFilter, HundredThousandCharacterPatternNeverCrashes) {
+TEST(ConfigNameFilter, HundredThousandCharacterPatternNeverCrashes) {
   const std::string literal(100'000, 'a');
   // Either it compiles and matches or it is a ConfigError with a bounded message.
   try {
@@ -110,7 +110,7 @@ TEST(NameFilter, HundredThousandCharacterPatternNeverCrashes) {
   EXPECT_FALSE(NameFilter({empty_groups}, {}, "x").passes("a"));
 }
 
-TEST(NameFilter, BackreferencesAndLookaroundRefusedWithTheRe2Hint) {
+TEST(ConfigNameFilter, BackreferencesAndLookaroundRefusedWithTheRe2Hint) {
   const std::string hint = " (lagwatch uses RE2 syntax, as Prometheus does: no backreferences or lookaround)";
   EXPECT_EQ(compile_error({"(a)\\1"}),
             "clusters[0].groups.allow[0]: invalid regular expression \"(a)\\1\": invalid escape sequence: \\1" + hint);
@@ -128,14 +128,14 @@ TEST(NameFilter, BackreferencesAndLookaroundRefusedWithTheRe2Hint) {
             "repetition operator: *");
 }
 
-TEST(NameFilter, CopiesShareCompiledPatterns) {
+TEST(ConfigNameFilter, CopiesShareCompiledPatterns) {
   const NameFilter f({"a.*"}, {"ab"}, "x");
   const NameFilter g = f;  // NOLINT(performance-unnecessary-copy-initialization): copying is the test
   EXPECT_TRUE(g.passes("ac"));
   EXPECT_FALSE(g.passes("ab"));
 }
 
-TEST(NameFilter, ConcurrentPasses) {
+TEST(ConfigNameFilter, ConcurrentPasses) {
   const NameFilter f({"group-[0-9]+"}, {"group-13"}, "x");
   std::vector<std::thread> threads;
   std::atomic<int> passed{0};
@@ -148,7 +148,7 @@ TEST(NameFilter, ConcurrentPasses) {
   EXPECT_EQ(passed.load(), 4 * 2'000 * 19 / 20);
 }
 
-TEST(Abbreviate, ShortTextsKeptLongOnesCut) {
+TEST(ConfigAbbreviate, ShortTextsKeptLongOnesCut) {
   EXPECT_EQ(abbreviate("orders.*"), "orders.*");
   EXPECT_EQ(abbreviate(std::string(100, 'x')), std::string(100, 'x'));
   EXPECT_EQ(abbreviate(std::string(101, 'x')), std::string(80, 'x') + "\xE2\x80\xA6 (101 characters)");

@@ -81,7 +81,7 @@ std::string quickly(F f) {
   return out;
 }
 
-TEST(SecretFiles, RegularFileRead) {
+TEST(ConfigSecretFiles, RegularFileRead) {
   TempDir dir;
   const std::string pw = dir.file("pw", "s3cret\n");
   const Config c = parse_yaml(kCluster + "    properties:\n      sasl.password: ${file:" + pw + "}\n", "t.yml");
@@ -90,7 +90,7 @@ TEST(SecretFiles, RegularFileRead) {
   EXPECT_EQ(read_regular_file(dir.file("empty", ""), 0), "");
 }
 
-TEST(SecretFiles, SymlinkToARegularFileFollowed) {
+TEST(ConfigSecretFiles, SymlinkToARegularFileFollowed) {
   // Kubernetes secret volumes are symlinks (..data/pw).
   TempDir dir;
   const std::string target = dir.file("target", "pw");
@@ -99,7 +99,7 @@ TEST(SecretFiles, SymlinkToARegularFileFollowed) {
   EXPECT_EQ(resolve_references("${file:" + link + "}"), "pw");
 }
 
-TEST(SecretFiles, DevicesRefused) {
+TEST(ConfigSecretFiles, DevicesRefused) {
   EXPECT_EQ(quickly([] { return password_error("/dev/zero"); }),
             "t.yml:5:22: clusters[0].properties.sasl.password: cannot read file /dev/zero (from ${file:/dev/zero}): "
             "not a regular file (a character device)");
@@ -109,7 +109,7 @@ TEST(SecretFiles, DevicesRefused) {
             "t.yml:7:20: notifiers[0].template_file: cannot read /dev/zero: not a regular file (a character device)");
 }
 
-TEST(SecretFiles, FifoRefusedWithoutBlocking) {
+TEST(ConfigSecretFiles, FifoRefusedWithoutBlocking) {
   TempDir dir;
   const std::string fifo = dir.fifo("pipe");
   EXPECT_EQ(quickly([&] { return password_error(fifo); }),
@@ -118,14 +118,14 @@ TEST(SecretFiles, FifoRefusedWithoutBlocking) {
   EXPECT_THAT(quickly([&] { return template_error(fifo); }), EndsWith(": not a regular file (a named pipe)"));
 }
 
-TEST(SecretFiles, DirectoryRefused) {
+TEST(ConfigSecretFiles, DirectoryRefused) {
   TempDir dir;
   EXPECT_THAT(password_error(dir.path()), EndsWith("}): not a regular file (a directory)"));
   EXPECT_THAT(template_error(dir.path()), StartsWith("t.yml:7:20: notifiers[0].template_file: cannot read " +
                                                      dir.path() + ": not a regular file (a directory)"));
 }
 
-TEST(SecretFiles, LargerThanOneMiBRefused) {
+TEST(ConfigSecretFiles, LargerThanOneMiBRefused) {
   TempDir dir;
   const std::string big = dir.file("big", std::string(2 << 20, 'x'));
   EXPECT_EQ(password_error(big), "t.yml:5:22: clusters[0].properties.sasl.password: cannot read file " + big +
@@ -138,7 +138,7 @@ TEST(SecretFiles, LargerThanOneMiBRefused) {
   EXPECT_EQ(read_regular_file(dir.file("ten", std::string(10, 'z')), 10), std::string(10, 'z'));
 }
 
-TEST(SecretFiles, LyingSizeBoundedByReading) {
+TEST(ConfigSecretFiles, LyingSizeBoundedByReading) {
   // /proc files report size 0 but have content; the reader counts what it reads.
   if (!fs::exists("/proc/self/maps")) GTEST_SKIP() << "no /proc";
   try {
@@ -150,7 +150,7 @@ TEST(SecretFiles, LyingSizeBoundedByReading) {
   EXPECT_FALSE(read_regular_file("/proc/self/maps", 1 << 20).empty());
 }
 
-TEST(SecretFiles, MissingFileNamesThePathNeverTheContent) {
+TEST(ConfigSecretFiles, MissingFileNamesThePathNeverTheContent) {
   EXPECT_EQ(password_error("/nonexistent/lagwatch/pw"),
             "t.yml:5:22: clusters[0].properties.sasl.password: cannot read file /nonexistent/lagwatch/pw (from "
             "${file:/nonexistent/lagwatch/pw}): No such file or directory");
@@ -159,21 +159,21 @@ TEST(SecretFiles, MissingFileNamesThePathNeverTheContent) {
   EXPECT_THAT(password_error(big), Not(HasSubstr("hunter2")));
 }
 
-TEST(SecretFiles, LongPathAbbreviated) {
+TEST(ConfigSecretFiles, LongPathAbbreviated) {
   const std::string path = "/" + std::string(5'000, 'p');
   const std::string e = password_error(path);
   EXPECT_THAT(e, HasSubstr("(5001 characters)"));
   EXPECT_LT(e.size(), 500u);
 }
 
-TEST(SecretFiles, SizeText) {
+TEST(ConfigSecretFiles, SizeText) {
   EXPECT_EQ(size_text(1 << 20), "1 MiB");
   EXPECT_EQ(size_text(16 << 20), "16 MiB");
   EXPECT_EQ(size_text(512 << 10), "512 KiB");
   EXPECT_EQ(size_text(1000), "1000 bytes");
 }
 
-TEST(SecretFiles, ConfigFileItselfBounded) {
+TEST(ConfigSecretFiles, ConfigFileItselfBounded) {
   // Pipes stay allowed for --config (process substitution), but not endless input.
   try {
     load_file("/dev/zero");
