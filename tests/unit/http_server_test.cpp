@@ -1,6 +1,6 @@
-#include "http/server.hpp"
-
 #include <gtest/gtest.h>
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <boost/asio/connect.hpp>
@@ -10,6 +10,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
+#include <latch>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -20,6 +21,7 @@
 #include <vector>
 
 #include "http/gzip.hpp"
+#include "http/server.hpp"
 
 namespace lagwatch::http {
 namespace {
@@ -428,8 +430,8 @@ TEST_F(HttpServerTest, HeaderJustUnderTheLimitIsFine) {
 
 TEST_F(HttpServerTest, OversizedBodyIs413) {
   Client c(server_->port());
-  c.send_raw("POST /hello HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(2 * 1024 * 1024) +
-             "\r\n\r\n" + std::string(2 * 1024 * 1024, 'b'));
+  c.send_raw("POST /hello HTTP/1.1\r\nHost: h\r\nContent-Length: " + std::to_string(2 * 1024 * 1024) + "\r\n\r\n" +
+             std::string(2 * 1024 * 1024, 'b'));
   const auto res = c.read();
   EXPECT_EQ(res.result_int(), 413);
   EXPECT_TRUE(c.closed_by_server());
@@ -465,10 +467,18 @@ TEST_F(HttpServerTest, GarbageNeverCrashesTheServer) {
     for (int m = 0; m < mutations && !data.empty(); ++m) {
       const size_t at = rng() % data.size();
       switch (rng() % 4) {
-        case 0: data[at] = static_cast<char>(rng() & 0xff); break;            // flip a byte
-        case 1: data.erase(at, 1 + rng() % 8); break;                        // drop some
-        case 2: data.insert(at, std::string(1 + rng() % 8, static_cast<char>(rng() & 0xff))); break;
-        default: data.resize(at); break;                                      // truncate
+        case 0:
+          data[at] = static_cast<char>(rng() & 0xff);
+          break;  // flip a byte
+        case 1:
+          data.erase(at, 1 + rng() % 8);
+          break;  // drop some
+        case 2:
+          data.insert(at, std::string(1 + rng() % 8, static_cast<char>(rng() & 0xff)));
+          break;
+        default:
+          data.resize(at);
+          break;  // truncate
       }
     }
     SCOPED_TRACE("case " + std::to_string(i));
@@ -483,25 +493,31 @@ TEST_F(HttpServerTest, GarbageNeverCrashesTheServer) {
   EXPECT_EQ(c.get("/hello").body(), "hello\n");
 }
 
-TEST_F(HttpServerTest, ConnectionsBeyondTheCapAreClosed) {
-  // Plain sockets on one io_context: a Client each would cost three descriptors.
-  net::io_context ioc;
-  std::vector<tcp::socket> held;
-  const tcp::endpoint server(net::ip::make_address("127.0.0.1"), server_->port());
-  for (int i = 0; i < 256; ++i) {
-    held.emplace_back(ioc);
-    held.back().connect(server);
+TEST_F(HttpServerTest, EveryResponseSaysNosniff) {
+  Client c(server_->port());
+  for (const std::string target : {"/hello", "/nope", "/echo%zz", "/throw", "/status?code=204", "/headers"}) {
+    SCOPED_TRACE(target);
+    EXPECT_EQ(c.get(target)["X-Content-Type-Options"], "nosniff");
   }
-  // The accept loop takes connections in order, so all 256 above are counted by now.
-  Client extra(server_->port());
-  EXPECT_TRUE(extra.closed_by_server());
-  // The held connections are still served.
-  const std::string request = "GET /hello HTTP/1.1\r\nHost: h\r\n\r\n";
-  net::write(held.front(), net::buffer(request));
-  beast::flat_buffer buffer;
-  ClientResponse res;
-  bhttp::read(held.front(), buffer, res);
-  EXPECT_EQ(res.body(), "hello\n");
+  EXPECT_EQ(c.get("/hello", {}, bhttp::verb::put)["X-Content-Type-Options"], "nosniff");
+  Client bad(server_->port());
+  bad.send_raw("GARBAGE\r\n\r\n");
+  EXPECT_EQ(bad.read()["X-Content-Type-Options"], "nosniff");
+}
+
+TEST_F(HttpServerTest, InvalidUtf8OrControlsAfterDecodingAre400AndNeverReachTheHandler) {
+  Client c(server_->port());
+  EXPECT_EQ(c.get("/hello").result_int(), 200);
+  for (const std::string target : {"/v3/kafka/demo/consumer/billing/%ff", "/echo%00", "/echo%0d%0aX:%20y",
+                                   "/echo?group=%c3%28", "/echo?a=%1b[31m"}) {
+    SCOPED_TRACE(target);
+    const auto res = c.get(target);
+    EXPECT_EQ(res.result_int(), 400);
+    EXPECT_EQ(res[bhttp::field::content_type], "text/plain; charset=utf-8");
+    EXPECT_TRUE(res.keep_alive());
+    EXPECT_EQ(last().path, "/hello");  // the handler saw none of them
+  }
+  EXPECT_EQ(c.get("/echo?name=%C3%A9").result_int(), 200);
 }
 
 TEST(HttpServer, AcceptsGzipParsing) {
@@ -564,12 +580,39 @@ TEST(HttpServer, PortInUseThrows) {
 }
 
 TEST(HttpServer, ConstructorRejectsBadArguments) {
+  const auto handler = [](const Request&) { return Response{}; };
   EXPECT_THROW(Server("127.0.0.1:0", Handler{}), std::invalid_argument);
-  EXPECT_THROW(Server("127.0.0.1:0", [](const Request&) { return Response{}; }, 0), std::invalid_argument);
+  EXPECT_THROW(Server("127.0.0.1:0", handler, 0), std::invalid_argument);
+  EXPECT_THROW(Server("127.0.0.1:0", handler, ServerOptions{}, 0), std::invalid_argument);
+  const auto rejects = [&](auto change) {
+    ServerOptions o;
+    change(o);
+    EXPECT_THROW(Server("127.0.0.1:0", handler, o), std::invalid_argument);
+  };
+  rejects([](ServerOptions& o) { o.read_header_timeout = 99ms; });
+  rejects([](ServerOptions& o) { o.read_header_timeout = o.read_timeout + 1ms; });
+  rejects([](ServerOptions& o) { o.read_timeout = 2h; });
+  rejects([](ServerOptions& o) { o.write_timeout = 0ms; });
+  rejects([](ServerOptions& o) { o.idle_timeout = -1ms; });
+  rejects([](ServerOptions& o) { o.max_connections = 0; });
+  rejects([](ServerOptions& o) { o.max_connections = 1'000'001; });
+  ServerOptions edges;
+  edges.read_header_timeout = edges.read_timeout = edges.write_timeout = edges.idle_timeout = 100ms;
+  edges.max_connections = 1;
+  EXPECT_NO_THROW(Server("127.0.0.1:0", handler, edges, 1));
+  EXPECT_NO_THROW(validate(ServerOptions{}));
+  Server defaults("127.0.0.1:0", handler, 3);
+  EXPECT_EQ(defaults.options().max_connections, 1024u);
+  EXPECT_EQ(defaults.options().read_header_timeout, 5s);
 }
 
 TEST(HttpServer, AllAddressesAcceptIpv4) {
-  Server s(":0", [](const Request&) { return Response{200, "text/plain", "any\n", false, {}}; }, 1);
+  Server s(
+      ":0",
+      [](const Request&) {
+        return Response{200, "text/plain", "any\n", false, {}};
+      },
+      1);
   s.start();
   ASSERT_NE(s.port(), 0);
   Client c(s.port(), "127.0.0.1");
@@ -598,14 +641,16 @@ TEST(HttpServer, HostNameAddress) {
 }
 
 TEST(HttpServer, StopClosesEverythingWithoutHanging) {
-  auto server = std::make_unique<Server>("127.0.0.1:0", [](const Request&) { return Response{200, "text/plain", "x", false, {}}; });
+  auto server = std::make_unique<Server>("127.0.0.1:0", [](const Request&) {
+    return Response{200, "text/plain", "x", false, {}};
+  });
   server->start();
   const uint16_t port = server->port();
-  Client idle(port);                      // keep-alive connection between requests
+  Client idle(port);  // keep-alive connection between requests
   EXPECT_EQ(idle.get("/").body(), "x");
-  Client partial(port);                   // request half sent
+  Client partial(port);  // request half sent
   partial.send_raw("GET / HTTP/1.1\r\nHost: h\r\n");
-  Client silent(port);                    // connected, never says anything
+  Client silent(port);  // connected, never says anything
 
   const auto begin = std::chrono::steady_clock::now();
   server->stop();
@@ -658,6 +703,284 @@ TEST(HttpServer, StopFromHandlerThreadIsRefused) {
   Client c(s.port());
   EXPECT_EQ(c.get("/").result_int(), 200);
   EXPECT_NE(error.find("server thread"), std::string::npos);
+}
+
+// ---- Hardening: deadlines, the connection cap, logging ----
+
+// Collects log lines; the server logs from its own threads.
+class LineSink : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  std::vector<std::string> lines() {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    lines_.emplace_back(msg.payload.data(), msg.payload.size());
+  }
+  void flush_() override {}
+
+ private:
+  std::vector<std::string> lines_;
+};
+
+// Routes the default logger into a LineSink while it lives.
+class CapturedLog {
+ public:
+  CapturedLog() : previous_(spdlog::default_logger()), sink_(std::make_shared<LineSink>()) {
+    auto logger = std::make_shared<spdlog::logger>("test", sink_);
+    logger->set_level(spdlog::level::info);
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedLog() { spdlog::set_default_logger(previous_); }
+  CapturedLog(const CapturedLog&) = delete;
+  CapturedLog& operator=(const CapturedLog&) = delete;
+  std::vector<std::string> lines() { return sink_->lines(); }
+
+ private:
+  std::shared_ptr<spdlog::logger> previous_;
+  std::shared_ptr<LineSink> sink_;
+};
+
+// Whether the server has closed a plain socket, without waiting: EOF or reset is closed, "would
+// block" is open.
+bool closed_now(tcp::socket& s) {
+  s.non_blocking(true);
+  char byte;
+  beast::error_code ec;
+  s.read_some(net::buffer(&byte, 1), ec);
+  s.non_blocking(false);
+  return ec == net::error::eof || ec == net::error::connection_reset;
+}
+
+// Polls `condition` for up to `limit`; for states the server reaches asynchronously.
+template <class F>
+bool eventually(F condition, std::chrono::milliseconds limit = 5000ms) {
+  const auto end = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < end) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return condition();
+}
+
+Response hello(const Request&) {
+  Response r;
+  r.body = "hello\n";
+  return r;
+}
+
+ServerOptions small_cap(std::size_t max) {
+  ServerOptions o;
+  o.max_connections = max;
+  return o;
+}
+
+TEST(HttpServerLimits, AtTheCapTheIdleConnectionIsEvictedBeforeTheReadingOne) {
+  CapturedLog log;
+  Server s("127.0.0.1:0", hello, small_cap(2));
+  s.start();
+  Client idle(s.port());
+  EXPECT_EQ(idle.get("/").body(), "hello\n");  // now waiting for its next request
+  Client reading(s.port());
+  reading.send_raw("GET / HTTP/1.1\r\nHost: h\r\n");  // head incomplete
+  // Both are registered once the server has read the partial head and finished the write.
+  std::this_thread::sleep_for(200ms);
+  Client third(s.port());
+  EXPECT_TRUE(idle.closed_by_server());
+  EXPECT_EQ(third.get("/").body(), "hello\n");
+  // `reading` survived: it can finish its request.
+  reading.send_raw("\r\n");
+  EXPECT_EQ(reading.read().body(), "hello\n");
+  bool logged = false;
+  for (const auto& line : log.lines()) logged = logged || line.find("longest-idle") != std::string::npos;
+  EXPECT_TRUE(logged);
+}
+
+TEST(HttpServerLimits, WithoutIdleConnectionsTheLongestReadingHeadIsEvicted) {
+  Server s("127.0.0.1:0", hello, small_cap(2));
+  s.start();
+  net::io_context ioc;
+  const tcp::endpoint server(net::ip::make_address("127.0.0.1"), s.port());
+  tcp::socket oldest(ioc);
+  oldest.connect(server);
+  net::write(oldest, net::buffer(std::string("GET / HT")));
+  std::this_thread::sleep_for(50ms);
+  tcp::socket younger(ioc);
+  younger.connect(server);
+  net::write(younger, net::buffer(std::string("GET / HT")));
+  std::this_thread::sleep_for(50ms);
+  Client scrape(s.port());  // evicts `oldest`, then is served
+  EXPECT_EQ(scrape.get("/").body(), "hello\n");
+  EXPECT_TRUE(eventually([&] { return closed_now(oldest); }));
+  EXPECT_FALSE(closed_now(younger));
+}
+
+TEST(HttpServerLimits, WhenEveryConnectionIsBusyTheNewOneGets503) {
+  CapturedLog log;
+  std::latch entered(1);
+  std::latch release(1);
+  Server s(
+      "127.0.0.1:0",
+      [&](const Request&) {
+        entered.count_down();
+        release.wait();
+        return hello(Request{});
+      },
+      small_cap(1));
+  s.start();
+  Client busy(s.port());
+  busy.send_raw("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  entered.wait();
+  Client refused(s.port());
+  refused.send_raw("GET / HTTP/1.1\r\nHost: h\r\n\r\n");
+  const auto res = refused.read();
+  EXPECT_EQ(res.result_int(), 503);
+  EXPECT_EQ(res[bhttp::field::retry_after], "1");
+  EXPECT_FALSE(res.keep_alive());
+  EXPECT_EQ(res["X-Content-Type-Options"], "nosniff");
+  EXPECT_TRUE(refused.closed_by_server());
+  release.count_down();
+  EXPECT_EQ(busy.read().body(), "hello\n");
+  bool logged = false;
+  for (const auto& line : log.lines()) logged = logged || line.find("503") != std::string::npos;
+  EXPECT_TRUE(logged);
+}
+
+TEST(HttpServerLimits, TricklingDoesNotExtendTheHeadDeadline) {
+  ServerOptions o;
+  o.read_header_timeout = 1s;
+  Server s("127.0.0.1:0", hello, o);
+  s.start();
+  net::io_context ioc;
+  tcp::socket slow(ioc);
+  slow.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), s.port()));
+  const std::string head = "GET / HTTP/1.1\r\nHost: h\r\nX-Slow: " + std::string(100, 'a');
+  const auto begin = std::chrono::steady_clock::now();
+  bool closed = false;
+  // A byte every 200 ms for up to 5 s; a per-read timeout would never fire.
+  for (std::size_t i = 0; i < 25 && !closed; ++i) {
+    beast::error_code ec;
+    net::write(slow, net::buffer(&head[i], 1), ec);
+    std::this_thread::sleep_for(200ms);
+    closed = ec || closed_now(slow);
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - begin;
+  EXPECT_TRUE(closed);
+  EXPECT_LT(elapsed, 3s);  // ~1 s; the loop alone would last 5 s
+}
+
+TEST(HttpServerLimits, SilentNewConnectionIsClosedAtTheHeadDeadline) {
+  ServerOptions o;
+  o.read_header_timeout = 300ms;
+  Server s("127.0.0.1:0", hello, o);
+  s.start();
+  Client silent(s.port());
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+}
+
+TEST(HttpServerLimits, IdleKeepAliveConnectionIsClosed) {
+  ServerOptions o;
+  o.idle_timeout = 300ms;
+  Server s("127.0.0.1:0", hello, o);
+  s.start();
+  Client c(s.port());
+  EXPECT_EQ(c.get("/").body(), "hello\n");
+  const auto begin = std::chrono::steady_clock::now();
+  EXPECT_TRUE(c.closed_by_server());
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, 5s);
+  EXPECT_TRUE(eventually([&] { return s.open_connections() == 0; }));
+}
+
+TEST(HttpServerLimits, HeadDeadlineOfAKeepAliveRequestStartsAtItsFirstByte) {
+  ServerOptions o;
+  o.read_header_timeout = 300ms;
+  o.idle_timeout = 5s;
+  Server s("127.0.0.1:0", hello, o);
+  s.start();
+  Client c(s.port());
+  EXPECT_EQ(c.get("/").body(), "hello\n");
+  std::this_thread::sleep_for(700ms);  // idle longer than read_header_timeout, shorter than idle_timeout
+  EXPECT_EQ(c.get("/").body(), "hello\n");
+}
+
+TEST(HttpServerLimits, PostIsPassedOnlyWhenAccepted) {
+  std::mutex mu;
+  Request seen;
+  ServerOptions o;
+  o.accept_post = true;
+  Server s(
+      "127.0.0.1:0",
+      [&](const Request& r) {
+        std::lock_guard lock(mu);
+        seen = r;
+        return hello(r);
+      },
+      o);
+  s.start();
+  Client c(s.port());
+  bhttp::request<bhttp::string_body> post{bhttp::verb::post, "/-/reload", 11};
+  post.set(bhttp::field::host, "h");
+  post.body() = "please";
+  c.send(post);
+  EXPECT_EQ(c.read().result_int(), 200);
+  {
+    std::lock_guard lock(mu);
+    EXPECT_EQ(seen.method, "POST");
+    EXPECT_EQ(seen.body, "please");
+  }
+  const auto put = c.get("/", {}, bhttp::verb::put);
+  EXPECT_EQ(put.result_int(), 405);
+  EXPECT_EQ(put[bhttp::field::allow], "GET, HEAD, POST");
+}
+
+TEST(HttpServerLimits, HandlerExceptionLogIsEscaped) {
+  CapturedLog log;
+  Server s("127.0.0.1:0",
+           [](const Request&) -> Response { throw std::runtime_error("bad \x1b[31mred\n" + std::string(600, 'x')); });
+  s.start();
+  Client c(s.port());
+  EXPECT_EQ(c.get("/caf%C3%A9").result_int(), 500);
+  bool found = false;
+  for (const auto& line : log.lines()) {
+    if (line.find("failed") == std::string::npos) continue;
+    found = true;
+    EXPECT_EQ(line.find('\x1b'), std::string::npos) << line;
+    EXPECT_EQ(line.find('\n'), std::string::npos) << line;
+    EXPECT_NE(line.find("\\x1b[31m"), std::string::npos) << line;
+    EXPECT_LT(line.size(), 800u);
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(HttpServerLimits, ManySlowConnectionsDoNotFloodTheLog) {
+  CapturedLog log;
+  ServerOptions o;
+  o.read_header_timeout = 200ms;
+  o.max_connections = 8;
+  Server s("127.0.0.1:0", hello, o);
+  s.start();
+  net::io_context ioc;
+  std::vector<tcp::socket> held;
+  const tcp::endpoint server(net::ip::make_address("127.0.0.1"), s.port());
+  for (int i = 0; i < 100; ++i) {  // 92 evictions and then 8 head timeouts
+    held.emplace_back(ioc);
+    held.back().connect(server);
+    net::write(held.back(), net::buffer(std::string("G")));
+  }
+  Client c(s.port());
+  EXPECT_EQ(c.get("/").body(), "hello\n");
+  std::this_thread::sleep_for(500ms);
+  s.stop();
+  std::size_t warnings = 0;
+  for (const auto& line : log.lines()) {
+    if (line.find("listening on") == std::string::npos && line.find("stopped") == std::string::npos) ++warnings;
+  }
+  // One line when each kind first happens, one summary per kind at stop().
+  EXPECT_LE(warnings, 6u);
 }
 
 }  // namespace

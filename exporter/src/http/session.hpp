@@ -1,0 +1,81 @@
+// One HTTP connection: read a request, answer it, wait for the next, with the deadlines of
+// ServerOptions and the state reported to the ConnectionRegistry.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+
+#include "http/connection_registry.hpp"
+#include "http/request_parsing.hpp"
+#include "http/server.hpp"
+#include "http/wire_response.hpp"
+#include "util/rate_limited_log.hpp"
+
+namespace lagwatch::http {
+
+// What every session of a server shares; the server outlives its sessions.
+struct SessionContext {
+  const Handler& handler;
+  const ServerOptions& options;
+  ConnectionRegistry& registry;
+  util::RateLimitedLog& log;
+};
+
+// Its operations run on a strand (the socket's executor), one after the other, so it needs no
+// locks of its own. It lives as long as an operation of its own holds a shared_ptr to it, and
+// removes itself from the registry when destroyed.
+//
+// Deadlines, each an absolute time so that a client trickling bytes cannot push them back:
+//  * a new connection: read_header_timeout from accept for the request line and headers;
+//  * between keep-alive requests: idle_timeout for the first byte of the next request, then
+//    read_header_timeout from that byte for the rest of the head;
+//  * the body: read_timeout from the start of the request;
+//  * the response: write_timeout.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, const SessionContext& context);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  // Registers the connection and starts reading. Call once, right after construction.
+  void start();
+
+  // Closes the connection from any thread (the close runs on the session's strand). For
+  // eviction: the registry has already stopped counting it.
+  void evict();
+
+ private:
+  using Clock = std::chrono::steady_clock;
+
+  void await_request(bool first);
+  void on_first_bytes(boost::beast::error_code ec, std::size_t n);
+  void read_head();
+  void on_head(boost::beast::error_code ec, std::size_t);
+  void on_body(boost::beast::error_code ec, std::size_t);
+  void on_read_error(boost::beast::error_code ec);
+  void answer();
+  void send(WireResponse&& res);
+  void on_write(bool close, boost::beast::error_code ec);
+  void linger();
+  void discard();
+  bool enter(ConnectionState state);
+  void close_now();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<RequestParser> parser_;  // fresh per request
+  WireResponse response_;                // must outlive async_write
+  std::size_t lingered_ = 0;
+  const SessionContext& context_;
+  ConnectionRegistry::Id id_ = 0;
+  ConnectionState state_ = ConnectionState::kReadingHead;
+  Clock::time_point request_started_{};
+  bool closed_ = false;
+};
+
+}  // namespace lagwatch::http
