@@ -364,7 +364,13 @@ std::string usage_text() {
       "Flags (\"--flag value\" or \"--flag=value\"). Each has an environment variable;\n"
       "a flag wins over its variable, and both win over the config file:\n";
   for (const auto& f : flags()) {
-    out += "  " + pad(std::string("--") + f.name + (is_boolean(f) ? "" : std::string(" ") + f.arg), 26) + f.help + "\n";
+    const std::string flag = std::string("--") + f.name + (is_boolean(f) ? "" : std::string(" ") + f.arg);
+    // A flag too long for the column gets its help on the next line, aligned with the others.
+    if (flag.size() > 26) {
+      out += "  " + flag + "\n  " + pad("", 26) + f.help + "\n";
+    } else {
+      out += "  " + pad(flag, 26) + f.help + "\n";
+    }
     out += "  " + pad("", 26) + "env " + f.env + ", default: " + f.default_text() + "\n";
   }
   out +=
