@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <random>
 #include <string>
+#include <vector>
 
 #include "http/request_parsing.hpp"
 
@@ -123,6 +125,38 @@ TEST(HttpRequestParsing, CleanUtf8) {
   EXPECT_FALSE(is_clean_utf8(std::string("a\0b", 3)));
   EXPECT_FALSE(is_clean_utf8("\x1f"));
   EXPECT_FALSE(is_clean_utf8("\x7f"));
+}
+
+TEST(HttpRequestParsing, MutatedInputNeverCrashesAndAlwaysDecides) {
+  const std::vector<std::string> seeds = {
+      "GET /metrics?a=1&b=%41 HTTP/1.1\r\nHost: h\r\nAccept-Encoding: gzip\r\n\r\n",
+      "POST /-/reload HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+      "GET http://x/v3/kafka/c/consumer/g%c3%a9 HTTP/1.0\r\nContent-Length: 2\r\n\r\nab",
+  };
+  std::mt19937 rng(7);
+  for (int i = 0; i < 3000; ++i) {
+    std::string data = seeds[static_cast<size_t>(i) % seeds.size()];
+    for (int m = static_cast<int>(rng() % 5); m > 0 && !data.empty(); --m) {
+      const size_t at = rng() % data.size();
+      switch (rng() % 3) {
+        case 0:
+          data[at] = static_cast<char>(rng() & 0xff);
+          break;
+        case 1:
+          data.erase(at, 1 + rng() % 4);
+          break;
+        default:
+          data.insert(at, 1, static_cast<char>(rng() & 0xff));
+      }
+    }
+    const ParsedRequest p = parse_request_bytes(data, i % 2 == 0);
+    if (p.status == 0) {
+      EXPECT_TRUE(is_clean_utf8(p.request.path));
+      for (const auto& [name, value] : p.request.query) EXPECT_TRUE(is_clean_utf8(name) && is_clean_utf8(value));
+    } else {
+      EXPECT_TRUE(p.status == 400 || p.status == 405 || p.status == 413 || p.status == 431) << p.status;
+    }
+  }
 }
 
 }  // namespace

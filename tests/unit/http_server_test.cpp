@@ -817,6 +817,17 @@ TEST(HttpServerLimits, WithoutIdleConnectionsTheLongestReadingHeadIsEvicted) {
   EXPECT_FALSE(closed_now(younger));
 }
 
+TEST(HttpServerLimits, ATrickledBodyIsEvictedToo) {
+  Server s("127.0.0.1:0", hello, small_cap(1));
+  s.start();
+  Client body(s.port());
+  body.send_raw("GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nab");
+  std::this_thread::sleep_for(200ms);  // the head is parsed: the session is reading the body
+  Client scrape(s.port());
+  EXPECT_EQ(scrape.get("/").body(), "hello\n");
+  EXPECT_TRUE(body.closed_by_server());
+}
+
 TEST(HttpServerLimits, WhenEveryConnectionIsBusyTheNewOneGets503) {
   CapturedLog log;
   std::latch entered(1);

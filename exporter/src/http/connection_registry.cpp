@@ -43,7 +43,11 @@ bool ConnectionRegistry::has_room() const {
 
 std::optional<ConnectionRegistry::Victim> ConnectionRegistry::choose_victim() {
   std::lock_guard lock(mu_);
-  for (ConnectionState s : {ConnectionState::kIdle, ConnectionState::kClosing, ConnectionState::kReadingHead}) {
+  // A body still arriving is last: lagwatch's routes take none except a small POST /-/reload, so a
+  // connection trickling one (e.g. a GET announcing a large Content-Length) is as hostile as a
+  // trickled head, but a real one would be done by now.
+  for (ConnectionState s : {ConnectionState::kIdle, ConnectionState::kClosing, ConnectionState::kReadingHead,
+                            ConnectionState::kReadingBody}) {
     auto& list = list_for(s);
     if (list.empty()) continue;
     Entry& e = entries_.at(list.front());

@@ -60,9 +60,9 @@ class ConnectionRegistry {
   };
 
   // Chooses the connection to close to make room: the longest-waiting idle or closing one, else
-  // the longest-waiting one whose request head is incomplete. It no longer counts as open and
-  // any later set_state() for it returns false. nullopt when every connection is busy or
-  // reading a body.
+  // the longest-waiting one whose request head is incomplete, else the one whose body has been
+  // arriving longest. It no longer counts as open and any later set_state() for it returns false.
+  // nullopt when every connection is busy (handler or write).
   std::optional<Victim> choose_victim();
 
   std::size_t open() const;  // connections counted against the cap

@@ -181,19 +181,26 @@ ParsedRequest parse_request_bytes(std::string_view raw, bool accept_post) {
   // The session's read buffer caps what one read can hold; past it Beast reports buffer_overflow,
   // which status_for_parse_error maps like header_limit.
   boost::system::error_code ec;
+  // Everything given is consumed (or the parser can make no progress with it) and the message
+  // is not complete: what a session sees when the client closes early.
+  const auto incomplete = [&]() -> bool {
+    if (!parser.got_some()) return true;
+    ec = {};
+    parser.put_eof(ec);
+    return ec || !parser.is_done();
+  };
   while (!parser.is_done()) {
+    if (raw.empty()) {
+      if (incomplete()) return failure(400, "incomplete request", false);
+      break;
+    }
     const std::size_t used = parser.put(boost::asio::buffer(raw.data(), raw.size()), ec);
     raw.remove_prefix(used);
-    if (ec == bhttp::error::need_more) {
+    if (ec == bhttp::error::need_more || (!ec && used == 0)) {
       ec = {};
-      if (used > 0 && !raw.empty()) continue;
-      // Everything given is consumed and the message is not complete: what a session sees when the
-      // client closes early.
-      if (parser.got_some()) {
-        parser.put_eof(ec);
-        if (!ec) break;  // a message ended by EOF (cannot happen for requests, but be exact)
-      }
-      return failure(400, "incomplete request", false);
+      if (used > 0) continue;
+      if (incomplete()) return failure(400, "incomplete request", false);
+      break;
     }
     if (ec) return parse_failure(ec);
   }

@@ -270,9 +270,9 @@ bool Server::Impl::evict_one(const char* why) {
   const auto victim = registry.choose_victim();
   if (!victim) return false;
   if (const auto session = victim->session.lock()) session->evict();
-  if (victim->state == ConnectionState::kReadingHead) {
+  if (victim->state == ConnectionState::kReadingHead || victim->state == ConnectionState::kReadingBody) {
     log.note(spdlog::level::warn, "http.evicted_head",
-             fmt::format("HTTP server: {}; closed the connection that had been sending its request head the longest "
+             fmt::format("HTTP server: {}; closed the connection that had been sending its request the longest "
                          "(slow client)",
                          why));
   } else {

@@ -26,8 +26,9 @@
 //    so a client trickling bytes cannot extend it;
 //  * max_connections at once. At the cap a new connection makes room by closing the connection
 //    that has waited longest for its client: an idle keep-alive one first, else one still sending
-//    its request head (a real scrape sends it in milliseconds, a slow-loris client never does).
-//    Only when every connection is being served does the new one get 503 with Retry-After: 1.
+//    its request head (a real scrape sends it in milliseconds, a slow-loris client never does),
+//    else one still sending a body. Only when every connection is being served (handler or
+//    response write) does the new one get 503 with Retry-After: 1 and Connection: close.
 //  * repeated events (timeouts, evictions, refusals, accept errors) are logged at most once a
 //    minute per kind, with a count.
 // Every response carries "X-Content-Type-Options: nosniff".
