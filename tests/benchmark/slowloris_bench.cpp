@@ -66,9 +66,10 @@ class SlowLoris {
 
  private:
   struct Conn {
-    Conn(net::io_context& ioc, unsigned seed) : socket(ioc), timer(ioc), rng(seed) {}
+    Conn(net::io_context& ioc, unsigned seed) : socket(ioc), timer(ioc), retry_timer(ioc), rng(seed) {}
     tcp::socket socket;
-    net::steady_timer timer;
+    net::steady_timer timer;        // paces the bytes
+    net::steady_timer retry_timer;  // its own: a write completing after the close must not cancel it
     std::minstd_rand rng;
     std::size_t sent = 0;
     bool open = false;
@@ -118,7 +119,7 @@ class SlowLoris {
     const char b = byte_at(c.sent++);
     c.sink = b;
     net::async_write(c.socket, net::buffer(&c.sink, 1), [this, &c](beast::error_code ec, std::size_t) {
-      if (ec) return;  // the pending read sees the close
+      if (ec || !c.open) return;  // the pending read sees the close
       // About a second apart, spread so that the server does not see the connections in lockstep.
       c.timer.expires_after(std::chrono::milliseconds(800 + c.rng() % 400));
       c.timer.async_wait([this, &c](beast::error_code wait_ec) {
@@ -130,8 +131,8 @@ class SlowLoris {
   void retry(Conn& c) {
     if (!reconnect_) return;
     // Not at once: a tight reconnect loop would measure the machine, not the server.
-    c.timer.expires_after(250ms);
-    c.timer.async_wait([this, &c](beast::error_code ec) {
+    c.retry_timer.expires_after(250ms);
+    c.retry_timer.async_wait([this, &c](beast::error_code ec) {
       if (ec) return;
       beast::error_code ignored;
       c.socket.close(ignored);
