@@ -159,7 +159,7 @@ void Session::on_read_error(beast::error_code ec) {
     }
     return;
   }
-  // A client closing between requests, or a transport error (reset, ...) : nobody left to answer.
+  // A client closing between requests, or a transport error (reset, ...): nobody left to answer.
   if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
       ec.category() != beast::error_code(bhttp::error::bad_target).category()) {
     spdlog::debug("HTTP connection closed: {}", ec.message());
