@@ -125,6 +125,7 @@ TEST_P(EvaluateCommandBadInput, ExitsTwoNamingTheField) {
   EXPECT_TRUE(r.err.starts_with("lagwatch evaluate: " + c.field + ": ")) << r.err;
   EXPECT_NE(r.err.find(c.problem), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << "one line: " << r.err;
+  EXPECT_LT(r.err.size(), 600u) << "short: " << r.err.substr(0, 600);
 }
 
 // The common tail of otherwise valid documents.
@@ -236,6 +237,8 @@ INSTANTIATE_TEST_SUITE_P(
                 "unknown field; expected"},
         BadCase{"UnknownHugeKey", "{" + kOneObs + ", \"" + std::string(100000, 'k') + "\": 1, " + kTail + "}",
                 "[\"" + std::string(36, 'k') + "...]", "unknown field; expected"},
+        BadCase{"UnterminatedHugeString", "{\"offsets\": \"" + std::string(1 << 20, 'x'), "input",
+                "invalid JSON: parse error at line 1, column 1048590"},
         BadCase{"TrailingGarbage", "{" + kOneObs + ", " + kTail + "} {}", "input", "invalid JSON"},
         BadCase{"InvalidUtf8", "{\"offsets\": [], \"colour\": \"\xff\"}", "input", "invalid JSON"},
         BadCase{"AllowedLagFractional", "{" + kOneObs + R"(, "allowed_lag": 1e3, )" + kTail + "}", "allowed_lag",

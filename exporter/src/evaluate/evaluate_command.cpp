@@ -295,6 +295,9 @@ class DocumentBuilder : public nlohmann::json_sax<json> {
     if (const auto close = what.find("] "); what.starts_with("[json.exception") && close != std::string::npos) {
       what.erase(0, close + 2);
     }
+    // The message quotes the token read so far, which for an unterminated string is the rest
+    // of the input.
+    if (what.size() > 300) what = what.substr(0, 297) + "...";
     throw InputError("input", "invalid JSON: " + what + " (byte " + std::to_string(position) + ")");
   }
 
