@@ -23,7 +23,9 @@ http::Response reply(const http::Request& req, int status, bool error, const std
   out["message"] = message;
   for (auto& [k, v] : body.items()) out[k] = v;
   out["request"] = {{"url", req.target}, {"host", hostname()}};
-  return {status, "application/json", out.dump() + "\n", false, {}};
+  // The target is echoed as received, and its bytes need not be UTF-8 (an absolute-form
+  // authority is not decoded or checked): replace those instead of throwing type_error 316.
+  return {status, "application/json", out.dump(-1, ' ', false, json::error_handler_t::replace) + "\n", false, {}};
 }
 
 http::Response not_found(const http::Request& req, const std::string& message) {
