@@ -55,6 +55,7 @@ for t in "${targets[@]}"; do
   runs=0
   rm -f "$artifacts/$t-"*  # crashes of an earlier run are not this run's
 
+  t_start=$(date +%s)
   # 1. Regression: every committed input once. A file argument runs that input and exits.
   mapfile -t inputs < <(find "$corpus" -type f | sort)
   if [ ${#inputs[@]} -gt 0 ] &&
@@ -63,7 +64,6 @@ for t in "${targets[@]}"; do
   fi
 
   # 2. Fuzzing, from a writable copy of the corpus so new inputs do not land in the checkout.
-  t_start=$(date +%s)
   if [ "$result" = passed ]; then
     mkdir -p "$work/corpus/$t"
     cp -R "$corpus/." "$work/corpus/$t/"
