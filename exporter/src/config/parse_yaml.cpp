@@ -1,6 +1,7 @@
 // YAML file -> Config. Strict on purpose: a misspelt key silently ignored is a filter or a
 // timeout that is not what the operator thinks, found weeks later. Every message carries
 // "file:line:column: key.path: " so the operator can go straight to the line.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstring>
 #include <limits>
 #include <memory>
+#include <sstream>
 
 #include "config/bounds.hpp"
 #include "config/config.hpp"
@@ -399,12 +401,51 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
   return config;
 }
 
+// Where each document of a stream starts, stopping at the second. yaml-cpp 0.7's LoadAll never
+// returns on some inputs (a lone ","): its parser reports an empty document at the same place
+// again and again without consuming anything (yaml-cpp issue #1040), and LoadAll collects them
+// until memory runs out. Asking for two documents at most bounds it.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  static std::vector<YAML::Mark> of(const std::string& text) {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    DocumentStarts found;
+    while (found.starts_.size() < 2 && parser.HandleNextDocument(found)) {
+    }
+    return found.starts_;
+  }
+
+  void OnDocumentStart(const YAML::Mark& mark) override { starts_.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+ private:
+  std::vector<YAML::Mark> starts_;
+};
+
 }  // namespace
 
 Config parse_yaml(const std::string& yaml_text, const std::string& source) {
   Parser parser(source);
   try {
-    return parser.parse(YAML::LoadAll(yaml_text));
+    const auto starts = DocumentStarts::of(yaml_text);
+    if (starts.size() > 1 && starts[1].pos == starts[0].pos) {
+      throw ConfigError(parser.where(starts[0]) +
+                        "invalid YAML: the parser cannot get past this point (look for a stray \",\", \"]\" or \"}\")");
+    }
+    if (starts.size() > 1) {
+      throw ConfigError(parser.where(starts[1]) + "only one YAML document is allowed; remove the second \"---\"");
+    }
+    std::vector<YAML::Node> docs;
+    if (!starts.empty()) docs.push_back(YAML::Load(yaml_text));
+    return parser.parse(docs);
   } catch (const ConfigError&) {
     throw;
   } catch (const YAML::Exception& e) {
