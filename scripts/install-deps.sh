@@ -14,7 +14,7 @@ packages=(
   libspdlog-dev libfmt-dev
   nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   libbenchmark-dev
   kcat
   prometheus prometheus-alertmanager

@@ -67,12 +67,16 @@ struct Scale {
 
 Scale parse(int argc, char** argv) {
   Scale s;
-  std::map<std::string, int*> ints{{"--brokers", &s.brokers},         {"--topics", &s.topics},
-                                   {"--partitions", &s.partitions},   {"--groups", &s.groups},
+  std::map<std::string, int*> ints{{"--brokers", &s.brokers},
+                                   {"--topics", &s.topics},
+                                   {"--partitions", &s.partitions},
+                                   {"--groups", &s.groups},
                                    {"--group-partitions", &s.group_partitions},
-                                   {"--cycles", &s.cycles},           {"--scrapers", &s.scrapers},
+                                   {"--cycles", &s.cycles},
+                                   {"--scrapers", &s.scrapers},
                                    {"--scrape-seconds", &s.scrape_seconds},
-                                   {"--produce-rate", &s.produce_rate}, {"--slow-broker-ms", &s.slow_broker_ms}};
+                                   {"--produce-rate", &s.produce_rate},
+                                   {"--slow-broker-ms", &s.slow_broker_ms}};
   for (int i = 1; i < argc; ++i) {
     std::string k = argv[i];
     if (k == "--json") {
@@ -88,8 +92,8 @@ Scale parse(int argc, char** argv) {
       std::exit(2);
     }
   }
-  if (s.brokers < 2 || s.topics < 1 || s.partitions < 1 || s.groups < 1 || s.group_partitions < 1 ||
-      s.cycles < 1 || s.group_partitions > s.topics * s.partitions) {
+  if (s.brokers < 2 || s.topics < 1 || s.partitions < 1 || s.groups < 1 || s.group_partitions < 1 || s.cycles < 1 ||
+      s.group_partitions > s.topics * s.partitions) {
     std::cerr << "lagwatch_poll_bench: need brokers >= 2, every count >= 1, group-partitions <= topics x partitions\n";
     std::exit(2);
   }
@@ -183,13 +187,14 @@ std::vector<std::pair<int, int>> group_partitions(const Scale& s, int g) {
     while (read(from_parent, &cmd, 1) == 1) {
       if (cmd == 'p' && !producer.joinable()) {
         producer = std::thread([&] {
-          auto p = client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap}, {"linger.ms", "100"}, {"log_level", "3"}});
+          auto p =
+              client(RD_KAFKA_PRODUCER, {{"bootstrap.servers", bootstrap}, {"linger.ms", "100"}, {"log_level", "3"}});
           const int total = s.topics * s.partitions;
           int64_t n = 0;
           const auto started = Clock::now();
           while (!stop) {
-            const auto due = static_cast<int64_t>(std::chrono::duration<double>(Clock::now() - started).count() *
-                                                  s.produce_rate);
+            const auto due =
+                static_cast<int64_t>(std::chrono::duration<double>(Clock::now() - started).count() * s.produce_rate);
             for (; n < due; ++n) {
               const int flat = static_cast<int>((n * 7919) % total);  // spread over every partition
               const std::string topic = topic_name(flat / s.partitions);
@@ -314,8 +319,10 @@ json run(const Scale& s) {
   const double rss_before = current_rss_mb();
 
   json out;
-  out["scale"] = {{"brokers", s.brokers},       {"topics", s.topics},
-                  {"partitions", s.topics * s.partitions}, {"groups", s.groups},
+  out["scale"] = {{"brokers", s.brokers},
+                  {"topics", s.topics},
+                  {"partitions", s.topics * s.partitions},
+                  {"groups", s.groups},
                   {"group_partitions", s.group_partitions},
                   {"committed_partitions", s.groups * s.group_partitions}};
   out["setup"] = {{"create_topics_s", topics_s}, {"commit_offsets_s", commits_s}};
@@ -537,21 +544,31 @@ int sweep(const Scale& base, const char* self) {
     s.group_partitions = base.group_partitions / div;
     points.push_back({"group partitions", s});
   }
-  std::printf("%-17s %6s %6s %6s %8s | %8s %8s %8s %9s %8s %8s %8s\n", "varied", "parts", "groups", "g.parts",
-              "series", "cycle s", "cpu s", "requests", "OffsetFetch", "gz p99", "peak MB", "RSS drift");
+  std::printf("%-17s %6s %6s %6s %8s | %8s %8s %8s %9s %8s %8s %8s\n", "varied", "parts", "groups", "g.parts", "series",
+              "cycle s", "cpu s", "requests", "OffsetFetch", "gz p99", "peak MB", "RSS drift");
   for (const auto& p : points) {
     std::vector<std::string> args{self,
                                   "--json",
-                                  "--brokers", std::to_string(p.s.brokers),
-                                  "--topics", std::to_string(p.s.topics),
-                                  "--partitions", std::to_string(p.s.partitions),
-                                  "--groups", std::to_string(p.s.groups),
-                                  "--group-partitions", std::to_string(p.s.group_partitions),
-                                  "--cycles", std::to_string(p.s.cycles),
-                                  "--scrapers", std::to_string(p.s.scrapers),
-                                  "--scrape-seconds", std::to_string(p.s.scrape_seconds),
-                                  "--produce-rate", std::to_string(p.s.produce_rate),
-                                  "--slow-broker-ms", "0"};
+                                  "--brokers",
+                                  std::to_string(p.s.brokers),
+                                  "--topics",
+                                  std::to_string(p.s.topics),
+                                  "--partitions",
+                                  std::to_string(p.s.partitions),
+                                  "--groups",
+                                  std::to_string(p.s.groups),
+                                  "--group-partitions",
+                                  std::to_string(p.s.group_partitions),
+                                  "--cycles",
+                                  std::to_string(p.s.cycles),
+                                  "--scrapers",
+                                  std::to_string(p.s.scrapers),
+                                  "--scrape-seconds",
+                                  std::to_string(p.s.scrape_seconds),
+                                  "--produce-rate",
+                                  std::to_string(p.s.produce_rate),
+                                  "--slow-broker-ms",
+                                  "0"};
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);

@@ -37,12 +37,18 @@ Scale parse(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     int v = std::atoi(argv[i + 1]);
-    if (k == "--topics") s.topics = v;
-    else if (k == "--partitions") s.partitions = v;
-    else if (k == "--groups") s.groups = v;
-    else if (k == "--group-partitions") s.group_partitions = v;
-    else if (k == "--scrapers") s.scrapers = v;
-    else if (k == "--scrape-seconds") s.scrape_seconds = v;
+    if (k == "--topics")
+      s.topics = v;
+    else if (k == "--partitions")
+      s.partitions = v;
+    else if (k == "--groups")
+      s.groups = v;
+    else if (k == "--group-partitions")
+      s.group_partitions = v;
+    else if (k == "--scrapers")
+      s.scrapers = v;
+    else if (k == "--scrape-seconds")
+      s.scrape_seconds = v;
     else {
       std::cerr << "unknown option " << k << "\n";
       std::exit(2);
@@ -66,8 +72,13 @@ model::ClusterSnapshot poll(const Scale& s, int round) {
     topic.name = name;
     for (int p = 0; p < s.partitions; ++p) {
       int32_t leader = 1 + (t + p) % 3;
-      topic.partitions.push_back({p, leader, {leader, 1 + (leader % 3), 1 + ((leader + 1) % 3)},
-                                  {leader, 1 + (leader % 3), 1 + ((leader + 1) % 3)}, 0, 1000 + 10 * round, ""});
+      topic.partitions.push_back({p,
+                                  leader,
+                                  {leader, 1 + (leader % 3), 1 + ((leader + 1) % 3)},
+                                  {leader, 1 + (leader % 3), 1 + ((leader + 1) % 3)},
+                                  0,
+                                  1000 + 10 * round,
+                                  ""});
     }
     snap.topics.push_back(std::move(topic));
   }

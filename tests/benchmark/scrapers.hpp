@@ -57,8 +57,7 @@ inline std::vector<double> scrape_for(uint16_t port, int scrapers, double second
             if (ec && ec != bhttp::error::need_buffer) throw beast::system_error(ec);
             n += chunk.size() - parser.get().body().size;
           }
-          per[static_cast<size_t>(i)].push_back(
-              std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+          per[static_cast<size_t>(i)].push_back(std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
           bytes = n;
         }
       } catch (const std::exception& e) {

@@ -57,7 +57,9 @@ class BurrowOnMock : public ::testing::Test {
 TEST_F(BurrowOnMock, EachBehaviourGetsItsStatus) {
   for (int i = 0; i < 6; ++i) {
     round(i);
-    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+    // Longer pauses once "stopped" has stopped, so its silence outlasts its window's span by
+    // a wide margin even when a loaded machine stretches the first rounds.
+    std::this_thread::sleep_for(std::chrono::milliseconds(i < 2 ? 150 : 400));
   }
   // "stopped" last moved in round 1: its window spans ~150 ms and has been silent since for
   // four rounds, longer than the span: STOP.
@@ -84,8 +86,12 @@ TEST_F(BurrowOnMock, EachBehaviourGetsItsStatus) {
 
   // The same verdicts on /metrics, lagwatch's and Burrow's families.
   testing::MetricsText m(testing::http_get(exporter_->port(), "/metrics").body);
-  EXPECT_EQ(m.get("lagwatch_consumergroup_status", {{"cluster", "local"}, {"consumergroup", "falls-behind"}, {"status", "WARN"}}), 1);
-  EXPECT_EQ(m.get("lagwatch_consumergroup_status", {{"cluster", "local"}, {"consumergroup", "falls-behind"}, {"status", "OK"}}), 0);
+  EXPECT_EQ(m.get("lagwatch_consumergroup_status",
+                  {{"cluster", "local"}, {"consumergroup", "falls-behind"}, {"status", "WARN"}}),
+            1);
+  EXPECT_EQ(m.get("lagwatch_consumergroup_status",
+                  {{"cluster", "local"}, {"consumergroup", "falls-behind"}, {"status", "OK"}}),
+            0);
   EXPECT_EQ(m.get("burrow_kafka_consumer_status", {{"cluster", "local"}, {"consumer_group", "stopped"}}), 3);
   EXPECT_EQ(m.get("burrow_kafka_consumer_status", {{"cluster", "local"}, {"consumer_group", "keeps-up"}}), 1);
   EXPECT_EQ(m.get("burrow_kafka_topic_partition_status",
@@ -98,7 +104,9 @@ TEST_F(BurrowOnMock, EachBehaviourGetsItsStatus) {
   EXPECT_EQ(m.get("burrow_kafka_consumer_partition_lag",
                   {{"cluster", "local"}, {"consumer_group", "stopped"}, {"topic", "orders"}, {"partition", "0"}}),
             40);
-  EXPECT_EQ(m.get("burrow_kafka_topic_partition_offset", {{"cluster", "local"}, {"topic", "orders"}, {"partition", "0"}}), 60);
+  EXPECT_EQ(
+      m.get("burrow_kafka_topic_partition_offset", {{"cluster", "local"}, {"topic", "orders"}, {"partition", "0"}}),
+      60);
 }
 
 TEST_F(BurrowOnMock, ResponsesHaveBurrowsShapes) {
@@ -133,11 +141,13 @@ TEST_F(BurrowOnMock, ResponsesHaveBurrowsShapes) {
   EXPECT_TRUE(p0.contains("client_id"));
 
   auto status = get("/v3/kafka/local/consumer/keeps-up/lag")["status"];
-  for (const char* key : {"cluster", "group", "status", "complete", "partitions", "partition_count", "maxlag", "totallag"}) {
+  for (const char* key :
+       {"cluster", "group", "status", "complete", "partitions", "partition_count", "maxlag", "totallag"}) {
     EXPECT_TRUE(status.contains(key)) << key;
   }
   const auto& part = status["partitions"][0];
-  for (const char* key : {"topic", "partition", "owner", "client_id", "status", "start", "end", "current_lag", "complete"}) {
+  for (const char* key :
+       {"topic", "partition", "owner", "client_id", "status", "start", "end", "current_lag", "complete"}) {
     EXPECT_TRUE(part.contains(key)) << key;
   }
   EXPECT_EQ(status["complete"], 0.0);  // 2 of 4 observations: no partition has a full window

@@ -14,8 +14,8 @@ lagwatch::testing::CliRun run(const std::string& args, const std::string& env = 
 }
 
 TEST(Cli, CheckConfigMasksSecretsAndExitsZero) {
-  auto r = run(std::string("check-config ") + LAGWATCH_SOURCE_DIR + "/lagwatch.example.yml",
-               "KAFKA_PASSWORD=s3cr3t-value");
+  auto r =
+      run(std::string("check-config ") + LAGWATCH_SOURCE_DIR + "/lagwatch.example.yml", "KAFKA_PASSWORD=s3cr3t-value");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("valid"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("***"), std::string::npos) << r.output;

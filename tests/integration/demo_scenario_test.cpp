@@ -61,7 +61,8 @@ TEST(DemoScenario, EveryDemoGroupGetsTheStatusOfItsBehaviour) {
   for (const auto& p : audit["status"]["partitions"]) EXPECT_EQ(p["status"], "STOP") << p.dump();
   testing::MetricsText m(testing::http_get(exporter.port(), "/metrics").body);
   EXPECT_EQ(m.get("burrow_kafka_consumer_status", {{"cluster", "demo"}, {"consumer_group", "analytics"}}), 2);
-  EXPECT_EQ(m.get("lagwatch_consumergroup_status", {{"cluster", "demo"}, {"consumergroup", "billing"}, {"status", "OK"}}), 1);
+  EXPECT_EQ(
+      m.get("lagwatch_consumergroup_status", {{"cluster", "demo"}, {"consumergroup", "billing"}, {"status", "OK"}}), 1);
   EXPECT_GT(*m.get("lagwatch_consumergroup_max_lag_seconds", {{"cluster", "demo"}, {"consumergroup", "analytics"}}), 0);
 
   exporter.stop();

@@ -74,13 +74,15 @@ TEST_F(ExporterOnMock, ExportsOffsetsAndLagAsKafkaExporterDoes) {
   // No commit on partition 2: no lag series (not -1), counted instead.
   EXPECT_FALSE(m.get("kafka_consumergroup_lag", gp("2")).has_value());
   EXPECT_FALSE(m.get("kafka_consumergroup_current_offset", gp("2")).has_value());
-  std::vector<std::pair<std::string, std::string>> gt{{"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}};
+  std::vector<std::pair<std::string, std::string>> gt{
+      {"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}};
   EXPECT_EQ(m.get("lagwatch_consumergroup_uncommitted_partitions", gt), 1);
   EXPECT_EQ(m.get("kafka_consumergroup_lag_sum", gt), 6);
   EXPECT_EQ(m.get("kafka_consumergroup_current_offset_sum", gt), 24);
   // One poll: the committed offset predates the history, so lag in seconds comes from the
   // timestamp of the record at offset 4, produced moments ago (not a lower bound any more).
-  EXPECT_FALSE(m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("0")).has_value());  // sparse: absent when exact
+  EXPECT_FALSE(
+      m.get("lagwatch_consumergroup_lag_seconds_is_lower_bound", gp("0")).has_value());  // sparse: absent when exact
   EXPECT_GE(*m.get("lagwatch_consumergroup_lag_seconds", gp("0")), 0.0);
   EXPECT_LT(*m.get("lagwatch_consumergroup_lag_seconds", gp("0")), 60.0);
   EXPECT_EQ(m.get("lagwatch_consumergroup_lag_seconds", gp("1")), 0);
@@ -137,8 +139,9 @@ TEST_F(ExporterOnMock, GzipScrapeDecodesToTheSameSeries) {
   EXPECT_LT(zipped.body.size(), plain.body.size());
   MetricsText a(plain.body), b(http::gunzip(zipped.body));
   EXPECT_EQ(a.size(), b.size());
-  EXPECT_EQ(a.get("kafka_consumergroup_lag_sum", {{"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}}),
-            b.get("kafka_consumergroup_lag_sum", {{"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}}));
+  EXPECT_EQ(
+      a.get("kafka_consumergroup_lag_sum", {{"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}}),
+      b.get("kafka_consumergroup_lag_sum", {{"cluster", "mock"}, {"consumergroup", "billing"}, {"topic", "orders"}}));
 }
 
 TEST_F(ExporterOnMock, ReadinessWaitsForTheFirstPoll) {
@@ -192,7 +195,8 @@ std::pair<MetricsText, int32_t> poll_with_one_broker_down(demo::MockCluster& clu
   exporter.start(false);
   exporter.poll_all();
   auto before = MetricsText(testing::http_get(exporter.port(), "/metrics").body);
-  auto leader = before.get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}});
+  auto leader =
+      before.get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}});
   EXPECT_TRUE(leader.has_value());
   auto dead = static_cast<int32_t>(leader.value_or(1));
   rd_kafka_mock_coordinator_set(cluster.get(), "group", "billing", dead == 1 ? 2 : 1);
@@ -244,8 +248,9 @@ TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
   ASSERT_TRUE(controller.has_value());
   double active = 0;
   for (const char* b : {"1", "2", "3"}) {
-    active += healthy.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "mock"}, {"broker", b}})
-                  .value_or(-10);
+    active +=
+        healthy.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "mock"}, {"broker", b}})
+            .value_or(-10);
   }
   EXPECT_EQ(active, (*controller >= 1 && *controller <= 3) ? 1 : 0) << "controller id " << *controller;
 
@@ -258,8 +263,10 @@ TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
   auto m = scrape(exporter);
   EXPECT_EQ(offline, 1);
   EXPECT_EQ(m.get("lagwatch_cluster_offline_partitions", {{"cluster", "mock"}}), 1);
-  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), 1);
-  EXPECT_FALSE(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}}).has_value());  // sparse
+  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}),
+            1);
+  EXPECT_FALSE(m.get("lagwatch_topic_partition_offline", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "0"}})
+                   .has_value());  // sparse
   EXPECT_EQ(m.get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}), -1);
 
   cluster_.set_partition_leader("orders", 1, 2);
@@ -268,7 +275,8 @@ TEST_F(ExporterOnMock, OfflinePartitionIsCountedAndRecovers) {
     offline = scrape(exporter).get("kafka_controller_kafkacontroller_offlinepartitionscount", {{"cluster", "mock"}});
   }
   EXPECT_EQ(offline, 0);
-  EXPECT_EQ(scrape(exporter).get("kafka_topic_partition_leader", {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}),
+  EXPECT_EQ(scrape(exporter).get("kafka_topic_partition_leader",
+                                 {{"cluster", "mock"}, {"topic", "orders"}, {"partition", "1"}}),
             2);
 }
 
@@ -282,7 +290,8 @@ TEST_F(ExporterOnMock, MissingDescribeConfigsIsReportedAndOnlyItsFamiliesAreAbse
   for (int i = 0; i < 20 && !unavailable; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
     exporter.poll_all();
-    unavailable = scrape(exporter).get("lagwatch_kafka_api_unsupported", {{"cluster", "mock"}, {"api", "DescribeConfigs"}});
+    unavailable =
+        scrape(exporter).get("lagwatch_kafka_api_unsupported", {{"cluster", "mock"}, {"api", "DescribeConfigs"}});
   }
   EXPECT_EQ(unavailable, 1);
   auto m = scrape(exporter);

@@ -15,9 +15,7 @@
 namespace lagwatch {
 namespace {
 
-double unix_now() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double unix_now() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 class LagSecondsOnMock : public ::testing::Test {
  protected:

@@ -104,8 +104,10 @@ TEST(NotifyWebhook, TransitionSendsExactlyOneNotificationWithTheRightBody) {
   EXPECT_EQ(body["total_lag"], 402);
   EXPECT_EQ(body["max_lag_seconds"], 42.5);
   EXPECT_EQ(body["partition_count"], 2);
-  EXPECT_EQ(body["worst_partition"], json::parse(R"({"topic":"orders","partition":0,"status":"WARN","lag":400,"lag_seconds":42.5})"));
-  EXPECT_EQ(body["partitions_not_ok"], json::parse(R"([{"topic":"orders","partition":0,"status":"WARN","lag":400,"lag_seconds":42.5}])"));
+  EXPECT_EQ(body["worst_partition"],
+            json::parse(R"({"topic":"orders","partition":0,"status":"WARN","lag":400,"lag_seconds":42.5})"));
+  EXPECT_EQ(body["partitions_not_ok"],
+            json::parse(R"([{"topic":"orders","partition":0,"status":"WARN","lag":400,"lag_seconds":42.5}])"));
   EXPECT_EQ(body["timestamp"], format_timestamp(kT0 + 10'000));
 
   const json second = json::parse(got[1].body);
@@ -249,8 +251,10 @@ TEST(NotifyWebhook, ClusterAndGroupFiltersAndMinSeverity) {
   cfg.min_severity = "ERR";
   Notifier notifier(cfg);
   notifier.observe(*synthetic_view("staging", kT0, {{"billing", one_partition(Status::ERR)}}));
-  notifier.observe(*synthetic_view("prod", kT0, {{"billing", one_partition(Status::WARN)}, {"x-test", one_partition(Status::ERR)}}));
-  notifier.observe(*synthetic_view("prod", kT0 + 5'000, {{"billing", one_partition(Status::ERR)}, {"x-test", one_partition(Status::ERR)}}));
+  notifier.observe(
+      *synthetic_view("prod", kT0, {{"billing", one_partition(Status::WARN)}, {"x-test", one_partition(Status::ERR)}}));
+  notifier.observe(*synthetic_view("prod", kT0 + 5'000,
+                                   {{"billing", one_partition(Status::ERR)}, {"x-test", one_partition(Status::ERR)}}));
   const auto got = receiver.wait_for(1);
   ASSERT_TRUE(eventually([&] { return notifier.counters().sent == 1; }));
   ASSERT_EQ(receiver.requests().size(), 1u);
@@ -278,9 +282,9 @@ TEST(NotifyWebhook, ThroughTheExporterOnAMockCluster) {
   exporter.start(/*background=*/false);
 
   const auto first = Clock::now();
-  exporter.poll_all();                                                 // offset 5, lag 5
+  exporter.poll_all();  // offset 5, lag 5
   lagwatch::testing::commit(bootstrap, "billing", {{"orders", 0, 6}});
-  exporter.poll_all();                                                 // offset 6, lag 4: OK
+  exporter.poll_all();  // offset 6, lag 4: OK
   // Silent for longer than the window spans (at most the time the two polls took): STOP, so
   // the group is ERR.
   std::this_thread::sleep_for(Clock::now() - first + milliseconds(50));
@@ -297,7 +301,7 @@ TEST(NotifyWebhook, ThroughTheExporterOnAMockCluster) {
   EXPECT_EQ(firing["worst_partition"]["status"], "STOP");
 
   lagwatch::testing::commit(bootstrap, "billing", {{"orders", 0, 10}});
-  exporter.poll_all();                                                 // lag 0: OK
+  exporter.poll_all();  // lag 0: OK
   const auto all = receiver.wait_for(2);
   ASSERT_EQ(all.size(), 2u);
   const json resolved = json::parse(all[1].body);

@@ -71,8 +71,9 @@ TEST(ParseCommandLine, Subcommands) {
 }
 
 TEST(ParseCommandLine, BothFlagForms) {
-  const CommandLine cl = parse_command_line({"--config", "a.yml", "--web.listen-address=:9999", "--log.level=debug",
-                                             "--web.telemetry-path", "/m", "--poll.interval", "1m", "--cluster.name=x"});
+  const CommandLine cl =
+      parse_command_line({"--config", "a.yml", "--web.listen-address=:9999", "--log.level=debug",
+                          "--web.telemetry-path", "/m", "--poll.interval", "1m", "--cluster.name=x"});
   EXPECT_EQ(cl.config_path, "a.yml");
   EXPECT_EQ(cl.overrides.listen_address, ":9999");
   EXPECT_EQ(cl.overrides.log_level, "debug");
@@ -89,8 +90,8 @@ TEST(ParseCommandLine, ValueMayContainEqualsAndStartWithDash) {
 
 TEST(ParseCommandLine, RepeatableFlags) {
   const CommandLine cl = parse_command_line({"--kafka.server", "a:1", "--kafka.server=b:2, c:3,", "--group.filter",
-                                             "x{1,3}", "--group.filter", "y", "--group.exclude", "z",
-                                             "--topic.filter", "t", "--topic.exclude", "u"});
+                                             "x{1,3}", "--group.filter", "y", "--group.exclude", "z", "--topic.filter",
+                                             "t", "--topic.exclude", "u"});
   EXPECT_EQ(cl.overrides.kafka_servers, (Args{"a:1", "b:2", "c:3"}));
   EXPECT_EQ(cl.overrides.group_allow, (Args{"x{1,3}", "y"}));  // regexes are never split on commas
   EXPECT_EQ(cl.overrides.group_deny, Args{"z"});
@@ -155,8 +156,8 @@ TEST(MergeEnvironment, FillsWhatFlagsLeftUnset) {
   EXPECT_EQ(cl.overrides.cluster_name, "prod");
   EXPECT_EQ(cl.overrides.listen_address, ":8080");
   EXPECT_EQ(cl.overrides.telemetry_path, "/x");
-  EXPECT_EQ(cl.overrides.log_level, "error");                 // flag wins
-  EXPECT_EQ(cl.overrides.group_allow, Args{"flag.*"});        // flag wins, env not appended
+  EXPECT_EQ(cl.overrides.log_level, "error");           // flag wins
+  EXPECT_EQ(cl.overrides.group_allow, Args{"flag.*"});  // flag wins, env not appended
   EXPECT_EQ(cl.overrides.poll_interval, "45s");
   EXPECT_EQ(cl.overrides.group_deny, Args{"a{1,2}"});
   EXPECT_EQ(cl.overrides.topic_allow, Args{"t.*"});
@@ -261,8 +262,10 @@ TEST(Precedence, YamlThenEnvThenFlags) {
   EXPECT_EQ(c.poll.interval, milliseconds(10'000));
 
   // Environment beats YAML.
-  const Env env = {{"LAGWATCH_LOG_LEVEL", "warn"}, {"LAGWATCH_WEB_LISTEN_ADDRESS", ":2222"},
-                   {"LAGWATCH_POLL_INTERVAL", "20s"}, {"LAGWATCH_GROUP_FILTER", "env.*"}};
+  const Env env = {{"LAGWATCH_LOG_LEVEL", "warn"},
+                   {"LAGWATCH_WEB_LISTEN_ADDRESS", ":2222"},
+                   {"LAGWATCH_POLL_INTERVAL", "20s"},
+                   {"LAGWATCH_GROUP_FILTER", "env.*"}};
   c = effective({}, env);
   EXPECT_EQ(c.log_level, "warn");
   EXPECT_EQ(c.web.listen_address, ":2222");
@@ -350,18 +353,51 @@ TEST(CommandLineWebFlags, BadEnvironmentValuesNameTheVariable) {
 
 TEST(UsageText, ListsEveryCommandFlagAndVariable) {
   const std::string u = usage_text();
-  for (const char* s : {"serve", "demo", "check-config", "evaluate", "version", "help", "--config",
-                        "LAGWATCH_CONFIG", "--kafka.server", "LAGWATCH_KAFKA_SERVER", "--cluster.name",
-                        "LAGWATCH_CLUSTER_NAME", "--web.listen-address", "LAGWATCH_WEB_LISTEN_ADDRESS",
-                        "--web.telemetry-path", "LAGWATCH_WEB_TELEMETRY_PATH", "--log.level", "LAGWATCH_LOG_LEVEL",
-                        "--poll.interval", "LAGWATCH_POLL_INTERVAL", "--group.filter", "LAGWATCH_GROUP_FILTER",
-                        "--group.exclude", "LAGWATCH_GROUP_EXCLUDE", "--topic.filter", "LAGWATCH_TOPIC_FILTER",
-                        "--topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "--web.read-header-timeout DURATION",
-                        "LAGWATCH_WEB_READ_HEADER_TIMEOUT", "--web.idle-timeout DURATION", "LAGWATCH_WEB_IDLE_TIMEOUT",
-                        "--web.max-connections N", "LAGWATCH_WEB_MAX_CONNECTIONS", "--web.enable-lifecycle ",
-                        "LAGWATCH_WEB_ENABLE_LIFECYCLE", "default: 5s", "default: 3m", "default: 1024",
-                        "default: false", "default: :9721", "default: /metrics",
-                        "default: info", "default: 30s", "default: default"}) {
+  for (const char* s : {"serve",
+                        "demo",
+                        "check-config",
+                        "evaluate",
+                        "version",
+                        "help",
+                        "--config",
+                        "LAGWATCH_CONFIG",
+                        "--kafka.server",
+                        "LAGWATCH_KAFKA_SERVER",
+                        "--cluster.name",
+                        "LAGWATCH_CLUSTER_NAME",
+                        "--web.listen-address",
+                        "LAGWATCH_WEB_LISTEN_ADDRESS",
+                        "--web.telemetry-path",
+                        "LAGWATCH_WEB_TELEMETRY_PATH",
+                        "--log.level",
+                        "LAGWATCH_LOG_LEVEL",
+                        "--poll.interval",
+                        "LAGWATCH_POLL_INTERVAL",
+                        "--group.filter",
+                        "LAGWATCH_GROUP_FILTER",
+                        "--group.exclude",
+                        "LAGWATCH_GROUP_EXCLUDE",
+                        "--topic.filter",
+                        "LAGWATCH_TOPIC_FILTER",
+                        "--topic.exclude",
+                        "LAGWATCH_TOPIC_EXCLUDE",
+                        "--web.read-header-timeout DURATION",
+                        "LAGWATCH_WEB_READ_HEADER_TIMEOUT",
+                        "--web.idle-timeout DURATION",
+                        "LAGWATCH_WEB_IDLE_TIMEOUT",
+                        "--web.max-connections N",
+                        "LAGWATCH_WEB_MAX_CONNECTIONS",
+                        "--web.enable-lifecycle ",
+                        "LAGWATCH_WEB_ENABLE_LIFECYCLE",
+                        "default: 5s",
+                        "default: 3m",
+                        "default: 1024",
+                        "default: false",
+                        "default: :9721",
+                        "default: /metrics",
+                        "default: info",
+                        "default: 30s",
+                        "default: default"}) {
     EXPECT_THAT(u, HasSubstr(s));
   }
 }

@@ -1,4 +1,6 @@
 // Configuration parsing, validation, secrets and printing.
+#include "config/config.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 
-#include "config/config.hpp"
 #include "config/secrets.hpp"
 
 namespace lagwatch::config {
@@ -215,8 +216,8 @@ TEST(ParseYaml, DefaultsForEverythingLeftOut) {
 
 TEST(ParseYaml, EmptySectionsMeanDefaults) {
   // Every line of a section commented out leaves "web:" with a null value.
-  const Config c = parse_yaml("web:\nlog:\npoll:\nclusters:\n  - name: a\n    bootstrap_servers: k:1\n    groups:\n",
-                              "t.yml");
+  const Config c =
+      parse_yaml("web:\nlog:\npoll:\nclusters:\n  - name: a\n    bootstrap_servers: k:1\n    groups:\n", "t.yml");
   EXPECT_EQ(c.web.listen_address, ":9721");
   EXPECT_TRUE(c.clusters[0].groups.allow.empty());
 }
@@ -285,8 +286,8 @@ TEST(ParseYamlErrors, MapWhereListExpected) {
 }
 
 TEST(ParseYamlErrors, MapWhereRegexListExpected) {
-  const std::string e = parse_error(
-      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    topics:\n      allow: {a: b}\n");
+  const std::string e =
+      parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    topics:\n      allow: {a: b}\n");
   EXPECT_THAT(e, StartsWith("t.yml:5:14: clusters[0].topics.allow: expected a list of regular expressions"));
 }
 
@@ -302,8 +303,8 @@ TEST(ParseYamlErrors, IntegerOutOfRange) {
 }
 
 TEST(ParseYamlErrors, BadBoolean) {
-  const std::string e = parse_error(
-      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    topics:\n      include_internal: maybe\n");
+  const std::string e =
+      parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    topics:\n      include_internal: maybe\n");
   EXPECT_THAT(e, StartsWith("t.yml:5:25: clusters[0].topics.include_internal: expected true or false"));
 }
 
@@ -325,7 +326,8 @@ TEST(ParseYamlErrors, InvalidRegex) {
 }
 
 TEST(ParseYamlErrors, MissingBootstrap) {
-  const std::string e = parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n  - name: b\n    poll_interval: 5s\n");
+  const std::string e =
+      parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n  - name: b\n    poll_interval: 5s\n");
   EXPECT_THAT(e, StartsWith("t.yml:4:5: clusters[1].bootstrap_servers: required"));
 }
 
@@ -344,10 +346,10 @@ TEST(ParseYamlErrors, BadBootstrapPort) {
 }
 
 TEST(ParseYamlErrors, BadDuration) {
-  const std::string e = parse_error(
-      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    poll_interval: 30\n");
+  const std::string e = parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    poll_interval: 30\n");
   EXPECT_THAT(e, StartsWith("t.yml:4:20: clusters[0].poll_interval: invalid duration \"30\": missing unit"));
-  EXPECT_THAT(parse_error("poll:\n  interval: soon\n"), StartsWith("t.yml:2:13: poll.interval: invalid duration \"soon\""));
+  EXPECT_THAT(parse_error("poll:\n  interval: soon\n"),
+              StartsWith("t.yml:2:13: poll.interval: invalid duration \"soon\""));
 }
 
 TEST(ParseYamlErrors, DurationTooShort) {
@@ -397,15 +399,15 @@ TEST(ParseYamlErrors, ManagedPropertiesRejected) {
 }
 
 TEST(ParseYamlErrors, PropertyValueMustBeScalar) {
-  const std::string e = parse_error(
-      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    properties:\n      sasl.password:\n");
+  const std::string e =
+      parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n    properties:\n      sasl.password:\n");
   EXPECT_THAT(e, StartsWith("t.yml:5:7: clusters[0].properties.sasl.password: expected a string, number or boolean, "
                             "got nothing"));
 }
 
 TEST(ParseYamlErrors, DuplicateClusterName) {
-  const std::string e = parse_error(
-      "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n  - name: a\n    bootstrap_servers: [k:2]\n");
+  const std::string e =
+      parse_error("clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n  - name: a\n    bootstrap_servers: [k:2]\n");
   EXPECT_THAT(e, StartsWith("t.yml:4:11: clusters[1].name: \"a\" is already used"));
 }
 
@@ -448,7 +450,8 @@ TEST(ParseYamlErrors, TelemetryPathAndLogLevel) {
   const std::string c = "clusters:\n  - name: a\n    bootstrap_servers: [k:1]\n";
   EXPECT_THAT(parse_error("web:\n  telemetry_path: /healthz\n" + c), StartsWith("t.yml:2:19: web.telemetry_path:"));
   EXPECT_THAT(parse_error("web:\n  telemetry_path: metrics\n" + c), HasSubstr("must start with \"/\""));
-  EXPECT_THAT(parse_error("log:\n  level: verbose\n" + c), StartsWith("t.yml:2:10: log.level: \"verbose\" is not a level"));
+  EXPECT_THAT(parse_error("log:\n  level: verbose\n" + c),
+              StartsWith("t.yml:2:10: log.level: \"verbose\" is not a level"));
   EXPECT_THAT(parse_error("web:\n  listen_address: \"9721\"\n" + c), StartsWith("t.yml:2:19: web.listen_address:"));
 }
 
@@ -556,11 +559,11 @@ TEST(Secrets, ErrorsNameReferenceButNeverTheValue) {
 }
 
 TEST(Secrets, SecretKeys) {
-  for (const char* k : {"sasl.password", "SASL.PASSWORD", "ssl.key.password", "ssl.keystore.password",
-                        "sasl.jaas.config", "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config",
-                        "ssl_key", "ssl.key.pem", "ssl.key", "client-key", "my_api_key", "sasl.oauthbearer.token",
-                        "sasl.oauthbearer.assertion.private.key.passphrase", "aws.secret.access.key",
-                        "schema.registry.basic.auth.credentials"}) {
+  for (const char* k :
+       {"sasl.password", "SASL.PASSWORD", "ssl.key.password", "ssl.keystore.password", "sasl.jaas.config",
+        "sasl.oauthbearer.client.secret", "sasl.oauthbearer.config", "ssl_key", "ssl.key.pem", "ssl.key", "client-key",
+        "my_api_key", "sasl.oauthbearer.token", "sasl.oauthbearer.assertion.private.key.passphrase",
+        "aws.secret.access.key", "schema.registry.basic.auth.credentials"}) {
     EXPECT_TRUE(is_secret_key(k)) << k;
   }
   for (const char* k : {"security.protocol", "sasl.mechanism", "sasl.username", "ssl.ca.location",
@@ -714,11 +717,13 @@ TEST(MaskedYaml, SecretNeverInErrors) {
   setenv("LAGWATCH_TEST_PW", kSecret, 1);
   TempFile pw(kSecret);
   const std::string props = std::string("    properties:\n      sasl.password: ") + kSecret +
-                            "\n      ssl.key.password: ${file:" + pw.path() + "}\n      sasl.oauthbearer.client.secret: ${env:LAGWATCH_TEST_PW}\n";
-  for (const std::string& tail : {std::string("    groups: {allow: [\"(\"]}\n"), std::string("    bogus: 1\n"),
-                                  std::string("    poll_interval: x\n"), std::string("  - name: prod\n    bootstrap_servers: [k:1]\n"),
-                                  std::string("      group.id: x\n"), std::string("      x: [1]\n"),
-                                  std::string("      y: \"${vault:" + std::string(kSecret) + "}\"\n")}) {
+                            "\n      ssl.key.password: ${file:" + pw.path() +
+                            "}\n      sasl.oauthbearer.client.secret: ${env:LAGWATCH_TEST_PW}\n";
+  for (const std::string& tail :
+       {std::string("    groups: {allow: [\"(\"]}\n"), std::string("    bogus: 1\n"),
+        std::string("    poll_interval: x\n"), std::string("  - name: prod\n    bootstrap_servers: [k:1]\n"),
+        std::string("      group.id: x\n"), std::string("      x: [1]\n"),
+        std::string("      y: \"${vault:" + std::string(kSecret) + "}\"\n")}) {
     const std::string doc = "clusters:\n  - name: prod\n    bootstrap_servers: [k:1]\n" + props + tail;
     const std::string e = parse_error(doc);
     EXPECT_FALSE(e.empty()) << tail;
@@ -733,7 +738,8 @@ TEST(Validate, AcceptsMinimal) { EXPECT_NO_THROW(validate(minimal())); }
 
 TEST(Validate, ProblemsNameTheKey) {
   EXPECT_EQ(validate_error(Config{}),
-            "config: clusters: at least one cluster is required: list them under clusters: in the config file, or run without a file and give --kafka.server");
+            "config: clusters: at least one cluster is required: list them under clusters: in the config file, or run "
+            "without a file and give --kafka.server");
   {
     Config c = minimal();
     c.clusters.push_back(c.clusters[0]);
@@ -747,7 +753,8 @@ TEST(Validate, ProblemsNameTheKey) {
   {
     Config c = minimal();
     c.clusters[0].bootstrap_servers.push_back("k:65536");
-    EXPECT_THAT(validate_error(c), StartsWith("config: clusters[0].bootstrap_servers[1]: \"k:65536\" has an invalid port"));
+    EXPECT_THAT(validate_error(c),
+                StartsWith("config: clusters[0].bootstrap_servers[1]: \"k:65536\" has an invalid port"));
   }
   {
     Config c = minimal();

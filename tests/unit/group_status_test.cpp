@@ -91,7 +91,8 @@ TEST(GroupStatus, AllOkIsOk) {
 }
 
 TEST(GroupStatus, AnyWarnIsWarn) {
-  const auto g = evaluate_group({part("a", 0, Status::OK, 0), part("a", 1, Status::WARN, 30), part("b", 0, Status::OK, 1)});
+  const auto g =
+      evaluate_group({part("a", 0, Status::OK, 0), part("a", 1, Status::WARN, 30), part("b", 0, Status::OK, 1)});
   EXPECT_EQ(g.status, Status::WARN);
 }
 
@@ -117,7 +118,8 @@ TEST(GroupStatus, CompletenessIsTheShareOfFullWindows) {
 }
 
 TEST(GroupStatus, MaxLagPartition) {
-  const auto g = evaluate_group({part("a", 0, Status::OK, 10), part("b", 2, Status::WARN, 900), part("a", 1, Status::OK, 50)});
+  const auto g =
+      evaluate_group({part("a", 0, Status::OK, 10), part("b", 2, Status::WARN, 900), part("a", 1, Status::OK, 50)});
   ASSERT_TRUE(g.max_lag.has_value());
   EXPECT_EQ(g.max_lag->topic, "b");
   EXPECT_EQ(g.max_lag->partition, 2);
@@ -127,7 +129,8 @@ TEST(GroupStatus, MaxLagPartition) {
 
 TEST(GroupStatus, MaxLagTieGoesToFirstTopicPartition) {
   // Same lag on b/0 and a/3: the first in (topic, partition) order, a/3, whatever the input order.
-  const auto g = evaluate_group({part("b", 0, Status::OK, 7), part("a", 3, Status::OK, 7), part("a", 1, Status::OK, 2)});
+  const auto g =
+      evaluate_group({part("b", 0, Status::OK, 7), part("a", 3, Status::OK, 7), part("a", 1, Status::OK, 2)});
   EXPECT_EQ(g.max_lag->topic, "a");
   EXPECT_EQ(g.max_lag->partition, 3);
   // All lags zero: there is still a max-lag partition (as Burrow reports it).
@@ -147,7 +150,8 @@ TEST(GroupStatus, TotalsPerTopicAndPartitionCount) {
 }
 
 TEST(GroupStatus, PartitionsAreSortedByTopicThenPartition) {
-  const auto g = evaluate_group({part("b", 1, Status::OK, 0), part("a", 10, Status::OK, 0), part("a", 2, Status::OK, 0)});
+  const auto g =
+      evaluate_group({part("b", 1, Status::OK, 0), part("a", 10, Status::OK, 0), part("a", 2, Status::OK, 0)});
   ASSERT_EQ(g.partitions.size(), 3u);
   EXPECT_EQ(g.partitions[0].topic + "/" + std::to_string(g.partitions[0].partition), "a/2");
   EXPECT_EQ(g.partitions[1].topic + "/" + std::to_string(g.partitions[1].partition), "a/10");

@@ -32,8 +32,8 @@ std::string metrics_text(size_t n, uint32_t seed) {
   s.reserve(n + 128);
   while (s.size() < n) {
     s += "kafka_consumergroup_lag{cluster=\"prod\",group=\"group-" + std::to_string(rng() % 50) +
-         "\",topic=\"orders\",partition=\"" + std::to_string(rng() % 64) + "\"} " +
-         std::to_string(rng() % 100000) + "\n";
+         "\",topic=\"orders\",partition=\"" + std::to_string(rng() % 64) + "\"} " + std::to_string(rng() % 100000) +
+         "\n";
   }
   s.resize(n);
   return s;
@@ -111,9 +111,7 @@ TEST(Gzip, GunzipRejectsCorruptInput) {
   EXPECT_THROW(gunzip(std::string(1, '\x78') + gz.substr(1)), std::runtime_error);
 }
 
-TEST(Gzip, GunzipConcatenatedMembers) {
-  EXPECT_EQ(gunzip(gzip("abc") + gzip("") + gzip("def")), "abcdef");
-}
+TEST(Gzip, GunzipConcatenatedMembers) { EXPECT_EQ(gunzip(gzip("abc") + gzip("") + gzip("def")), "abcdef"); }
 
 TEST(GzipPrefix, WithTailIsOneMemberOfPrefixPlusTail) {
   const std::vector<std::string> prefixes = {
@@ -213,8 +211,7 @@ TEST(GzipPrefix, SystemGzipAcceptsOutput) {
 
   const std::string prefix = metrics_text(3 << 20, 13) + random_bytes(100'000, 14);
   const std::string tail = metrics_text(10'000, 15);
-  const auto dir = std::filesystem::temp_directory_path() /
-                   ("lagwatch_gzip_test_" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() / ("lagwatch_gzip_test_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const auto gz_path = dir / "body.gz";
   const auto out_path = dir / "body";
@@ -224,8 +221,7 @@ TEST(GzipPrefix, SystemGzipAcceptsOutput) {
     f.write(gz.data(), static_cast<std::streamsize>(gz.size()));
   }
   const std::string test_cmd = std::string(gzip_bin) + " -t '" + gz_path.string() + "'";
-  const std::string dc_cmd =
-      std::string(gzip_bin) + " -dc '" + gz_path.string() + "' > '" + out_path.string() + "'";
+  const std::string dc_cmd = std::string(gzip_bin) + " -dc '" + gz_path.string() + "' > '" + out_path.string() + "'";
   EXPECT_EQ(std::system(test_cmd.c_str()), 0);
   EXPECT_EQ(std::system(dc_cmd.c_str()), 0);
   std::ifstream in(out_path, std::ios::binary);

@@ -20,7 +20,7 @@ std::shared_ptr<collect::ClusterView> view_of(const std::string& cluster, bool u
     model::Topic t;
     t.name = "orders";
     model::Partition healthy{0, 1, {1, 2, 3}, {1, 2, 3}, 5, 100, ""};
-    model::Partition shrunk{1, 3, {2, 3, 1}, {3}, 0, 40, ""};       // ISR shrank; leader not preferred
+    model::Partition shrunk{1, 3, {2, 3, 1}, {3}, 0, 40, ""};  // ISR shrank; leader not preferred
     model::Partition offline{2, -1, {2, 3, 1}, {2}, std::nullopt, std::nullopt, "Broker: Leader not available"};
     t.partitions = {healthy, shrunk, offline};
     snap->topics.push_back(t);
@@ -48,7 +48,8 @@ TEST(MetricsPage, TopicFamiliesFollowKafkaExporter) {
   page.update(view_of("prod"));
   MetricsText m(page.scrape(false).data());
   auto p = [](const char* id) {
-    return std::vector<std::pair<std::string, std::string>>{{"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
+    return std::vector<std::pair<std::string, std::string>>{
+        {"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
   };
   EXPECT_EQ(m.get("kafka_brokers", {{"cluster", "prod"}}), 3);
   EXPECT_EQ(m.get("kafka_broker_info", {{"cluster", "prod"}, {"id", "2"}, {"address", "b2:9092"}}), 1);
@@ -75,11 +76,13 @@ TEST(MetricsPage, GroupFamiliesNeverCarryNegativeOrUnknownLag) {
   EXPECT_EQ(m.get("kafka_consumergroup_lag", g("0")), 10);
   EXPECT_EQ(m.get("kafka_consumergroup_lag", g("1")), 0);
   EXPECT_FALSE(m.get("kafka_consumergroup_lag", g("2")).has_value());  // end offset unknown
-  EXPECT_EQ(m.get("kafka_consumergroup_current_offset", g("2")), 7);    // the commit itself is known
+  EXPECT_EQ(m.get("kafka_consumergroup_current_offset", g("2")), 7);   // the commit itself is known
   EXPECT_EQ(m.get("kafka_consumergroup_members", {{"cluster", "prod"}, {"consumergroup", "billing"}}), 1);
-  EXPECT_EQ(m.get("lagwatch_consumergroup_info", {{"cluster", "prod"}, {"consumergroup", "billing"}, {"state", "Stable"}}),
-            1);
-  std::vector<std::pair<std::string, std::string>> t{{"cluster", "prod"}, {"consumergroup", "billing"}, {"topic", "orders"}};
+  EXPECT_EQ(
+      m.get("lagwatch_consumergroup_info", {{"cluster", "prod"}, {"consumergroup", "billing"}, {"state", "Stable"}}),
+      1);
+  std::vector<std::pair<std::string, std::string>> t{
+      {"cluster", "prod"}, {"consumergroup", "billing"}, {"topic", "orders"}};
   EXPECT_EQ(m.get("kafka_consumergroup_lag_sum", t), 10);
   EXPECT_EQ(m.get("kafka_consumergroup_current_offset_sum", t), 137);
 }
@@ -141,10 +144,12 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   // Online partitions: 0 has ISR 3 (not under, not at... equal to 3: at min), 1 has ISR 1 (under).
   EXPECT_EQ(m.get("kafka_server_replicamanager_underminisrpartitioncount", {{"cluster", "prod"}}), 1);
   EXPECT_EQ(m.get("kafka_server_replicamanager_atminisrpartitioncount", {{"cluster", "prod"}}), 1);
-  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "prod"}, {"topic", "orders"}, {"partition", "2"}}), 1);
+  EXPECT_EQ(m.get("lagwatch_topic_partition_offline", {{"cluster", "prod"}, {"topic", "orders"}, {"partition", "2"}}),
+            1);
   EXPECT_EQ(m.get("lagwatch_cluster_controller_id", {{"cluster", "prod"}}), 2);
   auto p = [](const char* id) {
-    return std::vector<std::pair<std::string, std::string>>{{"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
+    return std::vector<std::pair<std::string, std::string>>{
+        {"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
   };
   EXPECT_EQ(m.get("lagwatch_topic_partition_at_min_isr", p("0")), 1);
   EXPECT_FALSE(m.get("lagwatch_topic_partition_under_min_isr", p("0")).has_value());  // sparse: absent when not under
@@ -154,7 +159,8 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
   EXPECT_EQ(m.get("kafka_controller_kafkacontroller_activecontrollercount", {{"cluster", "prod"}, {"broker", "1"}}), 0);
   EXPECT_EQ(m.get("lagwatch_topic_min_insync_replicas", {{"cluster", "prod"}, {"topic", "orders"}}), 3);
   EXPECT_EQ(m.get("lagwatch_topic_retention_seconds", {{"cluster", "prod"}, {"topic", "orders"}}), 604'800);
-  EXPECT_EQ(m.get("lagwatch_topic_config_info", {{"cluster", "prod"}, {"topic", "orders"}, {"cleanup_policy", "delete"}}), 1);
+  EXPECT_EQ(
+      m.get("lagwatch_topic_config_info", {{"cluster", "prod"}, {"topic", "orders"}, {"cleanup_policy", "delete"}}), 1);
   EXPECT_EQ(m.get("lagwatch_topic_checklist_violation",
                   {{"cluster", "prod"}, {"topic", "orders"}, {"rule", "min_insync_not_below_rf"}}),
             1);
@@ -166,7 +172,8 @@ TEST(MetricsPage, HealthAndChecklistFamilies) {
 TEST(MetricsPage, DataAgeIsComputedPerScrape) {
   MetricsPage page;
   auto v = view_of("prod");
-  std::const_pointer_cast<model::ClusterSnapshot>(v->snapshot)->finished = model::Clock::now() - std::chrono::seconds(42);
+  std::const_pointer_cast<model::ClusterSnapshot>(v->snapshot)->finished =
+      model::Clock::now() - std::chrono::seconds(42);
   page.update(v);
   MetricsText m(page.scrape(false).data());
   EXPECT_NEAR(*m.get("lagwatch_data_age_seconds", {{"cluster", "prod"}}), 42.0, 2.0);

@@ -10,13 +10,15 @@ using std::chrono::milliseconds;
 
 TEST(Backoff, DoublesFromInitialUpToMax) {
   std::vector<long> got;
-  for (int retry = 1; retry <= 9; ++retry) got.push_back(backoff_delay(retry, milliseconds(1'000), milliseconds(60'000)).count());
+  for (int retry = 1; retry <= 9; ++retry)
+    got.push_back(backoff_delay(retry, milliseconds(1'000), milliseconds(60'000)).count());
   EXPECT_EQ(got, (std::vector<long>{1'000, 2'000, 4'000, 8'000, 16'000, 32'000, 60'000, 60'000, 60'000}));
 }
 
 TEST(Backoff, MaxNotAPowerOfTwoOfInitial) {
   std::vector<long> got;
-  for (int retry = 1; retry <= 5; ++retry) got.push_back(backoff_delay(retry, milliseconds(300), milliseconds(1'000)).count());
+  for (int retry = 1; retry <= 5; ++retry)
+    got.push_back(backoff_delay(retry, milliseconds(300), milliseconds(1'000)).count());
   EXPECT_EQ(got, (std::vector<long>{300, 600, 1'000, 1'000, 1'000}));
 }
 

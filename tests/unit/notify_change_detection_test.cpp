@@ -101,14 +101,14 @@ TEST(ChangeDetection, RepeatIntervalResendsWhileNotOk) {
   // Polls every 30 s, repeat every 60 s.
   Detector d({Status::WARN, true, std::chrono::milliseconds(60'000)});
   EXPECT_EQ(summary(d.poll_status(Status::OK)), Lines{});
-  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing billing ERR<-OK"});                // t
-  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{});                                         // t+30
-  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing(repeat) billing ERR<-ERR"});       // t+60
-  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{});                                         // t+90
-  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing(repeat) billing ERR<-ERR"});       // t+120
+  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing billing ERR<-OK"});           // t
+  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{});                                   // t+30
+  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing(repeat) billing ERR<-ERR"});  // t+60
+  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{});                                   // t+90
+  EXPECT_EQ(summary(d.poll_status(Status::ERR)), Lines{"firing(repeat) billing ERR<-ERR"});  // t+120
   // A change is sent at once, not as a repeat, and restarts the interval.
-  EXPECT_EQ(summary(d.poll_status(Status::WARN)), Lines{"firing billing WARN<-ERR"});             // t+150
-  EXPECT_EQ(summary(d.poll_status(Status::WARN)), Lines{});                                        // t+180
+  EXPECT_EQ(summary(d.poll_status(Status::WARN)), Lines{"firing billing WARN<-ERR"});  // t+150
+  EXPECT_EQ(summary(d.poll_status(Status::WARN)), Lines{});                            // t+180
   EXPECT_EQ(summary(d.poll_status(Status::OK)), Lines{"resolved billing OK<-WARN"});
   EXPECT_EQ(summary(d.poll_status(Status::OK)), Lines{});
   EXPECT_EQ(summary(d.poll_status(Status::OK)), Lines{});  // no repeats of OK
@@ -217,7 +217,8 @@ TEST(ChangeDetection, NotificationCarriesTheGroupsFacts) {
 TEST(ChangeDetection, WorstAmongEqualStatusesIsTheHighestLag) {
   Detector d;
   using P = testing::SyntheticPartition;
-  auto ns = d.poll({{"g", {P{"a", 0, Status::WARN, 5, 1}, P{"a", 1, Status::WARN, 50, 2}, P{"b", 0, Status::OK, 500, 3}}}});
+  auto ns =
+      d.poll({{"g", {P{"a", 0, Status::WARN, 5, 1}, P{"a", 1, Status::WARN, 50, 2}, P{"b", 0, Status::OK, 500, 3}}}});
   ASSERT_EQ(ns.size(), 1u);
   ASSERT_TRUE(ns[0].worst.has_value());
   EXPECT_EQ(ns[0].worst->partition, 1);

@@ -125,7 +125,8 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_THAT(parse_error(n + "    url: https://hooks.example.com/x\n"),
               StartsWith("t.yml:6:10: notifiers[0].url: https:// is not supported: lagwatch has no TLS client."));
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    min_severty: ERR\n"),
-              StartsWith("t.yml:7:5: notifiers[0].min_severty: unknown key (did you mean \"min_severity\"?); expected one of: name, url,"));
+              StartsWith("t.yml:7:5: notifiers[0].min_severty: unknown key (did you mean \"min_severity\"?); expected "
+                         "one of: name, url,"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    min_severity: INFO\n"),
             "t.yml:7:19: notifiers[0].min_severity: \"INFO\" is not a severity; expected WARN or ERR");
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    min_severity: OK\n"),
@@ -133,7 +134,8 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    template: \"{{nope}}\"\n"),
               StartsWith("t.yml:7:15: notifiers[0].template: template line 1, column 1: unknown field \"{{nope}}\""));
   EXPECT_THAT(parse_error(n), StartsWith("t.yml:5:5: notifiers[0].url: required"));
-  EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - url: http://h/x\n"), StartsWith("t.yml:5:5: notifiers[0].name: required"));
+  EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - url: http://h/x\n"),
+              StartsWith("t.yml:5:5: notifiers[0].name: required"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    method: GET\n"),
             "t.yml:7:13: notifiers[0].method: \"GET\" is not supported; expected POST, PUT or PATCH");
   EXPECT_EQ(
@@ -160,7 +162,8 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    headers:\n      \"Bad Name\": x\n"),
               StartsWith("t.yml:8:19: notifiers[0].headers.Bad Name: is not a valid header name"));
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    template: x\n    template_file: /tmp/x\n"),
-              StartsWith("t.yml:8:5: notifiers[0].template_file: give either template (the text) or template_file (a path), not both"));
+              StartsWith("t.yml:8:5: notifiers[0].template_file: give either template (the text) or template_file (a "
+                         "path), not both"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    template_file: /nonexistent/body.tmpl\n"),
             "t.yml:7:20: notifiers[0].template_file: cannot read /nonexistent/body.tmpl: No such file or directory");
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n" + "  - name: hook\n    url: http://h/y\n"),
@@ -175,22 +178,29 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
 
 TEST(NotifierConfig, TemplateFileIsReadAtLoadTime) {
   TempFile body("{\"text\": \"{{group}} is {{status}}\"}\n");
-  const Config c = parse_yaml(kCluster + "notifiers:\n  - name: hook\n    url: http://h/x\n    template_file: " + body.path() + "\n", "t.yml");
+  const Config c = parse_yaml(
+      kCluster + "notifiers:\n  - name: hook\n    url: http://h/x\n    template_file: " + body.path() + "\n", "t.yml");
   EXPECT_EQ(c.notifiers[0].template_text, "{\"text\": \"{{group}} is {{status}}\"}\n");
   EXPECT_EQ(c.notifiers[0].template_file, body.path());
   EXPECT_THAT(to_masked_yaml(c), HasSubstr("template_file: " + body.path()));
 
   TempFile bad("line one\n{{#partitions}}\n");
-  EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - name: hook\n    url: http://h/x\n    template_file: " + bad.path() + "\n"),
-              StartsWith("t.yml:7:20: notifiers[0].template_file: template line 2, column 1: {{#partitions}} is never closed"));
+  EXPECT_THAT(
+      parse_error(kCluster + "notifiers:\n  - name: hook\n    url: http://h/x\n    template_file: " + bad.path() +
+                  "\n"),
+      StartsWith("t.yml:7:20: notifiers[0].template_file: template line 2, column 1: {{#partitions}} is never closed"));
 }
 
 TEST(NotifierConfig, SecretsAreResolvedMaskedAndNeverInErrors) {
   setenv("LAGWATCH_TEST_TOKEN", kSecret, 1);
   TempFile token(std::string(kSecret) + "\n");
-  const std::string doc = kCluster + "notifiers:\n  - name: hook\n    url: http://relay:8080/services/${env:LAGWATCH_TEST_TOKEN}\n"
-                                     "    headers:\n      Authorization: Bearer ${file:" + token.path() + "}\n"
-                                     "      X-Custom: " + kSecret + "\n      Content-Type: text/plain\n";
+  const std::string doc = kCluster +
+                          "notifiers:\n  - name: hook\n    url: http://relay:8080/services/${env:LAGWATCH_TEST_TOKEN}\n"
+                          "    headers:\n      Authorization: Bearer ${file:" +
+                          token.path() +
+                          "}\n"
+                          "      X-Custom: " +
+                          kSecret + "\n      Content-Type: text/plain\n";
   const Config c = parse_yaml(doc, "t.yml");
   EXPECT_EQ(c.notifiers[0].headers.at("Authorization"), std::string("Bearer ") + kSecret);
   const std::string out = to_masked_yaml(c);
@@ -200,13 +210,15 @@ TEST(NotifierConfig, SecretsAreResolvedMaskedAndNeverInErrors) {
   EXPECT_THAT(out, HasSubstr("X-Custom: \"***\""));
   EXPECT_THAT(out, HasSubstr("Content-Type: text/plain"));
   // Whatever else is wrong, the message never carries a secret.
-  for (const std::string& tail : {std::string("    bogus: 1\n"), std::string("    method: GET\n"), std::string("    timeout: x\n"),
-                                  std::string("      Host: x\n"), std::string("      Y: \"${vault:" + std::string(kSecret) + "}\"\n")}) {
+  for (const std::string& tail :
+       {std::string("    bogus: 1\n"), std::string("    method: GET\n"), std::string("    timeout: x\n"),
+        std::string("      Host: x\n"), std::string("      Y: \"${vault:" + std::string(kSecret) + "}\"\n")}) {
     const std::string e = parse_error(doc + tail);
     EXPECT_FALSE(e.empty()) << tail;
     EXPECT_THAT(e, Not(HasSubstr(kSecret))) << tail;
   }
-  EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - name: hook\n    url: https://hooks.slack.com/${env:LAGWATCH_TEST_TOKEN}\n"),
+  EXPECT_THAT(parse_error(kCluster +
+                          "notifiers:\n  - name: hook\n    url: https://hooks.slack.com/${env:LAGWATCH_TEST_TOKEN}\n"),
               Not(HasSubstr(kSecret)));
   EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - name: hook\n    url: ${env:LAGWATCH_TEST_UNSET_VARIABLE}\n"),
               StartsWith("t.yml:6:10: notifiers[0].url: environment variable LAGWATCH_TEST_UNSET_VARIABLE"));
@@ -250,7 +262,8 @@ TEST(NotifierConfig, PrintedConfigParsesBackToTheSame) {
 }
 
 TEST(NotifierConfig, NotifierUrlFlagAndVariableAddNotifiersWithDefaults) {
-  CommandLine cl = parse_command_line({"demo", "--notifier.url=http://127.0.0.1:9000/a", "--notifier.url", "http://h:1/b"});
+  CommandLine cl =
+      parse_command_line({"demo", "--notifier.url=http://127.0.0.1:9000/a", "--notifier.url", "http://h:1/b"});
   Config c = parse_yaml(kCluster, "t.yml");
   apply_overrides(c, cl.overrides);
   EXPECT_NO_THROW(validate(c));

@@ -44,7 +44,8 @@ TEST(BodyTemplate, DefaultBodyIsJsonWithEveryField) {
   EXPECT_EQ(j["total_lag"], 1234);
   EXPECT_EQ(j["max_lag_seconds"], 95.5);
   EXPECT_EQ(j["partition_count"], 6);
-  EXPECT_EQ(j["worst_partition"], json::parse(R"({"topic": "payments", "partition": 2, "status": "STOP", "lag": 300, "lag_seconds": 95.5})"));
+  EXPECT_EQ(j["worst_partition"],
+            json::parse(R"({"topic": "payments", "partition": 2, "status": "STOP", "lag": 300, "lag_seconds": 95.5})"));
   ASSERT_EQ(j["partitions_not_ok"].size(), 2u);
   EXPECT_EQ(j["partitions_not_ok"][0],
             json::parse(R"({"topic": "orders", "partition": 1, "status": "WARN", "lag": 934, "lag_seconds": 40.125})"));
@@ -76,12 +77,15 @@ TEST(BodyTemplate, StringsAreJsonEscaped) {
   EXPECT_EQ(j["group"], n.group);
   EXPECT_EQ(j["notifier"], "o\"ps");
   EXPECT_EQ(j["partitions_not_ok"][0]["topic"], "t\"opic");
-  EXPECT_EQ(json_escape("a\"b\\c\nd\x1f" "e\x7f"), "a\\\"b\\\\c\\nd\\u001fe\\u007f");
+  EXPECT_EQ(json_escape("a\"b\\c\nd\x1f"
+                        "e\x7f"),
+            "a\\\"b\\\\c\\nd\\u001fe\\u007f");
   EXPECT_EQ(json_escape("naïve ✓"), "naïve ✓");  // UTF-8 passes through
 }
 
 TEST(BodyTemplate, SectionRepeatsPerPartitionWithCommas) {
-  BodyTemplate t("[{{#partitions}}{{topic}}/{{partition}}={{partition_status}} {{lag}} {{lag_seconds}}s{{comma}}{{/partitions}}]");
+  BodyTemplate t(
+      "[{{#partitions}}{{topic}}/{{partition}}={{partition_status}} {{lag}} {{lag_seconds}}s{{comma}}{{/partitions}}]");
   EXPECT_EQ(t.render(sample(), "x"), "[orders/1=WARN 934 40.125s,payments/2=STOP 300 95.5s]");
   Notification none = sample();
   none.partitions_not_ok.clear();
@@ -99,7 +103,8 @@ TEST(BodyTemplate, EveryGroupFieldAndBlanksInsideBraces) {
       "{{max_lag_seconds}}|{{partition_count}}|{{not_ok_count}}|{{worst_topic}}|{{worst_partition}}|{{worst_status}}|"
       "{{worst_lag}}|{{worst_lag_seconds}}|{{timestamp}}|{{timestamp_ms}}";
   EXPECT_EQ(BodyTemplate(text).render(n, "ops"),
-            "ops|firing|true|prod|billing|ERR|WARN|1234|95.5|6|2|payments|2|STOP|300|95.5|2026-11-25T20:00:13.936Z|1795636813936");
+            "ops|firing|true|prod|billing|ERR|WARN|1234|95.5|6|2|payments|2|STOP|300|95.5|2026-11-25T20:00:13.936Z|"
+            "1795636813936");
 }
 
 TEST(BodyTemplate, TextWithoutTagsAndLoneBracesIsCopied) {
@@ -110,9 +115,11 @@ TEST(BodyTemplate, ErrorsNameLineAndColumn) {
   auto error = [](const std::string& text) { return template_problem(text).value_or("(no error)"); };
   EXPECT_EQ(template_problem("{\"g\": \"{{group}}\"}"), std::nullopt);
   EXPECT_EQ(template_problem(kDefaultTemplate), std::nullopt);
-  EXPECT_THAT(error("{\n  \"g\": \"{{grop}}\"\n}"), StartsWith("template line 2, column 9: unknown field \"{{grop}}\"; expected one of: notifier, event"));
+  EXPECT_THAT(error("{\n  \"g\": \"{{grop}}\"\n}"),
+              StartsWith("template line 2, column 9: unknown field \"{{grop}}\"; expected one of: notifier, event"));
   EXPECT_THAT(error("abc {{group"), StartsWith("template line 1, column 5: \"{{\" is never closed"));
-  EXPECT_THAT(error("x\n{{#partitions}}{{topic}}"), StartsWith("template line 2, column 1: {{#partitions}} is never closed"));
+  EXPECT_THAT(error("x\n{{#partitions}}{{topic}}"),
+              StartsWith("template line 2, column 1: {{#partitions}} is never closed"));
   EXPECT_THAT(error("{{#partitions}}{{#partitions}}{{/partitions}}{{/partitions}}"), HasSubstr("do not nest"));
   EXPECT_THAT(error("{{/partitions}}"), HasSubstr("without {{#partitions}}"));
   EXPECT_THAT(error("{{topic}}"), StartsWith("template line 1, column 1: {{topic}} is a partition field"));

@@ -77,7 +77,8 @@ TEST(HttpUrl, MaskHidesPathAndQuery) {
   EXPECT_EQ(mask_url("http://[::1]:9000/x"), "http://[::1]:9000/***");
   EXPECT_EQ(mask_url("not a url T0KEN"), "***");
   std::string problem;
-  EXPECT_TRUE(parse_http_url(mask_url("http://relay:8080/T0KEN"), problem).has_value());  // printable config stays valid
+  EXPECT_TRUE(
+      parse_http_url(mask_url("http://relay:8080/T0KEN"), problem).has_value());  // printable config stays valid
 }
 
 }  // namespace

@@ -53,7 +53,7 @@ TEST(OffsetHistory, ThinningKeepsTheSpanAndTheRecentResolution) {
   OffsetHistory h(16);
   for (int i = 0; i < 1000; ++i) h.add(i * 1'000, i * 10);
   EXPECT_LE(h.points().size(), 16u);
-  EXPECT_EQ(h.points().front().time_ms, 0);        // the span survives
+  EXPECT_EQ(h.points().front().time_ms, 0);  // the span survives
   EXPECT_EQ(h.points().back().time_ms, 999'000);
   // Newest points stay one poll apart.
   auto n = h.points().size();

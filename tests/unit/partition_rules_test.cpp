@@ -287,8 +287,7 @@ TEST(PartitionRules, RewindThatCameBackIsOver) {
   w[5].offset = 300;
   const auto e = explain_partition(input(w, 700, 560));
   EXPECT_FALSE(check(e, "rewind").matched);
-  EXPECT_NE(check(e, "rewind").detail.find("went back from 1400 to 300 but has come back to 1900"),
-            std::string::npos)
+  EXPECT_NE(check(e, "rewind").detail.find("went back from 1400 to 300 but has come back to 1900"), std::string::npos)
       << check(e, "rewind").detail;
   EXPECT_EQ(e.verdict.status, Status::WARN);
 }
@@ -417,7 +416,7 @@ TEST(PartitionRules, WarnNeedsTwoKnownLags) {
 
 TEST(PartitionRules, ChecksListEveryRuleInOrderWithOneDecider) {
   const auto e = explain_partition(input(slow_consumer(), 600, 560));
-  const std::vector<std::string> order = {"lag-within-allowed", "stopped", "window-incomplete", "rewind",
+  const std::vector<std::string> order = {"lag-within-allowed",  "stopped", "window-incomplete",  "rewind",
                                           "caught-up-in-window", "stalled", "lag-not-decreasing", "ok"};
   ASSERT_EQ(e.checks.size(), order.size());
   int decided = 0;

@@ -88,8 +88,9 @@ void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
       topic_configs_error_.clear();
     } else {
       if (answer->error != topic_configs_error_) {
-        spdlog::warn("cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
-                     cluster_.name, answer->error);
+        spdlog::warn(
+            "cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
+            cluster_.name, answer->error);
       }
       topic_configs_error_ = std::move(answer->error);
     }

@@ -9,8 +9,8 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <vector>
 #include <string>
+#include <vector>
 
 #include "config/config.hpp"
 #include "kafka/client.hpp"
@@ -56,7 +56,7 @@ class ClusterCollector {
   std::string topic_configs_error_;                          // last failure, if the last answer failed
   int polls_until_config_refresh_ = 0;
   std::unique_ptr<kafka::Client> record_reader_;  // created on first use
-  model::RecordTimes record_times_;                // cache, pruned to the last poll's wants
+  model::RecordTimes record_times_;               // cache, pruned to the last poll's wants
   // Groups of the last poll, kept through a partial group listing.
   std::vector<std::string> known_groups_;
   // Learned: this cluster answers "all committed offsets" (an empty partition list) with

@@ -19,8 +19,8 @@ struct PollStats {
   uint64_t polls = 0;                              // completed polls, successful or not
   std::map<std::string, uint64_t> errors_by_kind;  // cumulative, by model::ErrorKind name
   double last_duration_seconds = 0;
-  double last_success_unix_seconds = 0;            // 0 until the cluster first answers
-  bool up = false;                                 // the last poll got Metadata
+  double last_success_unix_seconds = 0;  // 0 until the cluster first answers
+  bool up = false;                       // the last poll got Metadata
 };
 
 struct ClusterView {
@@ -28,7 +28,7 @@ struct ClusterView {
   std::vector<model::GroupLag> lag;
   std::vector<evaluate::GroupEvaluation> evaluations;  // same order as lag (by group name)
   PollStats stats;
-  size_t histories = 0;                            // partitions with an end-offset history
+  size_t histories = 0;  // partitions with an end-offset history
 };
 
 }  // namespace lagwatch::collect

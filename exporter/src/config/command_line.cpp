@@ -56,11 +56,10 @@ const std::vector<Flag>& flags() {
       {"config", "LAGWATCH_CONFIG", "FILE", "YAML configuration file", none,
        [](CommandLine& cl, const std::string& v) { cl.config_path = v; },
        [](const CommandLine& cl) { return cl.config_path.has_value(); }},
-      {"kafka.server", "LAGWATCH_KAFKA_SERVER", "HOST:PORT",
-       "Bootstrap server; repeatable or comma-separated",
-       none, add_servers, [](const CommandLine& cl) { return !cl.overrides.kafka_servers.empty(); }},
-      {"cluster.name", "LAGWATCH_CLUSTER_NAME", "NAME",
-       "Cluster that --kafka.server defines or replaces", [] { return std::string("default"); },
+      {"kafka.server", "LAGWATCH_KAFKA_SERVER", "HOST:PORT", "Bootstrap server; repeatable or comma-separated", none,
+       add_servers, [](const CommandLine& cl) { return !cl.overrides.kafka_servers.empty(); }},
+      {"cluster.name", "LAGWATCH_CLUSTER_NAME", "NAME", "Cluster that --kafka.server defines or replaces",
+       [] { return std::string("default"); },
        [](CommandLine& cl, const std::string& v) { cl.overrides.cluster_name = v; },
        [](const CommandLine& cl) { return cl.overrides.cluster_name.has_value(); }},
       {"web.listen-address", "LAGWATCH_WEB_LISTEN_ADDRESS", "ADDR", "Address to serve on; :PORT = every address",
@@ -89,8 +88,8 @@ const std::vector<Flag>& flags() {
        [] { return std::string("false"); },
        [](CommandLine& cl, const std::string& v) { cl.overrides.enable_lifecycle = v; },
        [](const CommandLine& cl) { return cl.overrides.enable_lifecycle.has_value(); }},
-      {"log.level", "LAGWATCH_LOG_LEVEL", "LEVEL", "trace, debug, info, warn or error", [] { return Config{}.log_level; },
-       [](CommandLine& cl, const std::string& v) { cl.overrides.log_level = v; },
+      {"log.level", "LAGWATCH_LOG_LEVEL", "LEVEL", "trace, debug, info, warn or error",
+       [] { return Config{}.log_level; }, [](CommandLine& cl, const std::string& v) { cl.overrides.log_level = v; },
        [](const CommandLine& cl) { return cl.overrides.log_level.has_value(); }},
       {"poll.interval", "LAGWATCH_POLL_INTERVAL", "DURATION", "Time between two polls, e.g. 30s or 1m30s",
        [] { return format_duration(PollConfig{}.interval); },
@@ -110,9 +109,8 @@ const std::vector<Flag>& flags() {
       {"topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "REGEX", "Skip topics matching REGEX; repeatable", none,
        [](CommandLine& cl, const std::string& v) { cl.overrides.topic_deny.push_back(v); },
        [](const CommandLine& cl) { return !cl.overrides.topic_deny.empty(); }},
-      {"notifier.url", "LAGWATCH_NOTIFIER_URL", "URL",
-       "Webhook for group status changes; repeatable",
-       none, [](CommandLine& cl, const std::string& v) { cl.overrides.notifier_urls.push_back(v); },
+      {"notifier.url", "LAGWATCH_NOTIFIER_URL", "URL", "Webhook for group status changes; repeatable", none,
+       [](CommandLine& cl, const std::string& v) { cl.overrides.notifier_urls.push_back(v); },
        [](const CommandLine& cl) { return !cl.overrides.notifier_urls.empty(); }},
   };
   return table;
@@ -134,12 +132,15 @@ struct Command {
 constexpr Command kCommands[] = {
     {"serve", "", "Poll the clusters and serve the metrics (the default)"},
     {"demo", "", "Serve metrics of an embedded mock cluster; no Kafka needed"},
-    {"loadgen", "", "Create the demo's topics on --kafka.server / --config's first\n"
-                    "cluster and run the demo's producer and consumer groups there"},
-    {"check-config", "[FILE]", "Validate FILE (or --config) with flags and environment\n"
-                               "applied, and print it with secrets masked"},
-    {"evaluate", "[FILE]", "Run the consumer-status rules on a hand-written window\n"
-                           "(JSON from FILE, or standard input)"},
+    {"loadgen", "",
+     "Create the demo's topics on --kafka.server / --config's first\n"
+     "cluster and run the demo's producer and consumer groups there"},
+    {"check-config", "[FILE]",
+     "Validate FILE (or --config) with flags and environment\n"
+     "applied, and print it with secrets masked"},
+    {"evaluate", "[FILE]",
+     "Run the consumer-status rules on a hand-written window\n"
+     "(JSON from FILE, or standard input)"},
     {"version", "", "Print the version"},
     {"help", "", "Print this help"},
 };
@@ -188,7 +189,8 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
       std::vector<std::string> names;
       for (const auto& c : kCommands) names.push_back(c.name);
       std::string hint = did_you_mean(args[0], names);
-      if (args[0].ends_with(".yml") || args[0].ends_with(".yaml")) hint = " (to use a config file: --config " + args[0] + ")";
+      if (args[0].ends_with(".yml") || args[0].ends_with(".yaml"))
+        hint = " (to use a config file: --config " + args[0] + ")";
       throw UsageError("unknown command \"" + args[0] + "\"" + hint +
                        "; expected serve, demo, check-config, evaluate, version or help");
     }
@@ -373,13 +375,12 @@ std::string usage_text() {
     }
     out += "  " + pad("", 26) + "env " + f.env + ", default: " + f.default_text() + "\n";
   }
-  out +=
-      "  " + pad("-h, --help", 26) + "Print this help\n" +
-      "  " + pad("--version", 26) + "Print the version\n"
-      "\n"
-      "Without a config file, --kafka.server is required. SASL, TLS and other\n"
-      "librdkafka settings go in the config file (clusters[].properties).\n"
-      "See docs/configuration.md.\n";
+  out += "  " + pad("-h, --help", 26) + "Print this help\n" + "  " + pad("--version", 26) +
+         "Print the version\n"
+         "\n"
+         "Without a config file, --kafka.server is required. SASL, TLS and other\n"
+         "librdkafka settings go in the config file (clusters[].properties).\n"
+         "See docs/configuration.md.\n";
   return out;
 }
 

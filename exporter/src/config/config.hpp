@@ -25,10 +25,10 @@ class ConfigError : public std::runtime_error {
 };
 
 struct GroupSelection {
-  bool discover = true;                 // ask the brokers for their groups (ListGroups)
-  std::vector<std::string> names;       // always polled, even where ListGroups is missing
-  std::vector<std::string> allow;       // regexes; empty = everything
-  std::vector<std::string> deny;        // regexes applied after allow
+  bool discover = true;            // ask the brokers for their groups (ListGroups)
+  std::vector<std::string> names;  // always polled, even where ListGroups is missing
+  std::vector<std::string> allow;  // regexes; empty = everything
+  std::vector<std::string> deny;   // regexes applied after allow
 
   // Reload compares configurations to keep what has not changed.
   bool operator==(const GroupSelection&) const = default;
@@ -37,14 +37,14 @@ struct GroupSelection {
 struct TopicSelection {
   std::vector<std::string> allow;
   std::vector<std::string> deny;
-  bool include_internal = false;        // topics starting with "__" (e.g. __consumer_offsets)
+  bool include_internal = false;  // topics starting with "__" (e.g. __consumer_offsets)
 
   bool operator==(const TopicSelection&) const = default;
 };
 
 struct ClusterConfig {
-  std::string name;                                 // value of the `cluster` label
-  std::vector<std::string> bootstrap_servers;       // host:port
+  std::string name;                            // value of the `cluster` label
+  std::vector<std::string> bootstrap_servers;  // host:port
   // librdkafka properties passed through untouched (security.protocol, sasl.*, ssl.*, ...).
   // Values are already resolved from ${env:NAME} / ${file:/path} references.
   std::map<std::string, std::string> properties;
@@ -57,7 +57,7 @@ struct ClusterConfig {
 
 // The accepted range of each duration and count below is in config/bounds.hpp.
 struct WebConfig {
-  std::string listen_address = ":9721";   // host:port; ":port" listens on every address
+  std::string listen_address = ":9721";  // host:port; ":port" listens on every address
   std::string telemetry_path = "/metrics";
   // From accepting a connection to the end of the request's headers: a client that trickles
   // its headers (slowloris) holds a connection at most this long.
@@ -86,9 +86,9 @@ struct LagConfig {
 
 // Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
 struct EvaluationConfig {
-  int window = 10;                 // observations kept per partition (Burrow's `intervals`)
-  double min_completeness = 0.5;   // share of the window needed before every rule applies
-  int64_t allowed_lag = 0;         // a lag at or below this counts as no lag
+  int window = 10;                // observations kept per partition (Burrow's `intervals`)
+  double min_completeness = 0.5;  // share of the window needed before every rule applies
+  int64_t allowed_lag = 0;        // a lag at or below this counts as no lag
 
   bool operator==(const EvaluationConfig&) const = default;
 };
@@ -97,12 +97,12 @@ struct EvaluationConfig {
 // (docs/notifications.md). The YAML keys are the member names, except `groups` and
 // `clusters` ({allow, deny}) and `backoff` ({initial, max}).
 struct NotifierConfig {
-  std::string name;                  // unique, A-Z a-z 0-9 _ . - ; the `notifier` label of its counters
+  std::string name;  // unique, A-Z a-z 0-9 _ . - ; the `notifier` label of its counters
   // http://host[:port][/path][?query]. https:// is refused (no TLS client in lagwatch yet: put a
   // relay in front). May contain ${env:NAME}/${file:PATH}, already resolved here; the path and
   // query are treated as secret (webhook tokens live there) and never printed or logged.
   std::string url;
-  std::string method = "POST";       // POST, PUT or PATCH
+  std::string method = "POST";  // POST, PUT or PATCH
   // Sent with every request; values may contain ${env:..}/${file:..} (already resolved) and are
   // never printed (except Content-Type, Accept, User-Agent) nor logged.
   std::map<std::string, std::string> headers;
@@ -112,21 +112,21 @@ struct NotifierConfig {
   std::optional<std::string> template_file;
   std::vector<std::string> group_allow, group_deny;      // regexes on group names, as clusters[].groups
   std::vector<std::string> cluster_allow, cluster_deny;  // regexes on cluster names
-  std::string min_severity = "WARN";  // WARN or ERR: notify when a group's status is at least this
-  bool send_resolved = true;          // one "resolved" when a notified group falls back below it
-  std::chrono::milliseconds repeat_interval{0};   // 0: only on change; else re-send while it lasts
-  std::chrono::milliseconds timeout{5'000};       // whole request: resolve, connect, send, answer
-  int max_attempts = 5;                           // first try included
-  std::chrono::milliseconds backoff_initial{1'000};  // wait before the first retry, doubled each time
-  std::chrono::milliseconds backoff_max{60'000};     // ... up to this
-  int queue_size = 1000;              // notifications waiting for delivery; more are dropped
+  std::string min_severity = "WARN";                     // WARN or ERR: notify when a group's status is at least this
+  bool send_resolved = true;                             // one "resolved" when a notified group falls back below it
+  std::chrono::milliseconds repeat_interval{0};          // 0: only on change; else re-send while it lasts
+  std::chrono::milliseconds timeout{5'000};              // whole request: resolve, connect, send, answer
+  int max_attempts = 5;                                  // first try included
+  std::chrono::milliseconds backoff_initial{1'000};      // wait before the first retry, doubled each time
+  std::chrono::milliseconds backoff_max{60'000};         // ... up to this
+  int queue_size = 1000;                                 // notifications waiting for delivery; more are dropped
 
   bool operator==(const NotifierConfig&) const = default;
 };
 
 struct Config {
   WebConfig web;
-  std::string log_level = "info";   // trace, debug, info, warn, error
+  std::string log_level = "info";  // trace, debug, info, warn, error
   PollConfig poll;
   LagConfig lag;
   EvaluationConfig evaluation;

@@ -105,8 +105,7 @@ std::string format_duration(std::chrono::milliseconds d) {
     ms = -ms;
   }
   // Days are left out on purpose: "36h" reads better than "1d12h" for poll settings.
-  const std::pair<std::int64_t, const char*> units[] = {
-      {3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
+  const std::pair<std::int64_t, const char*> units[] = {{3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
   for (const auto& [per, name] : units) {
     if (ms >= per) {
       out += std::to_string(ms / per) + name;

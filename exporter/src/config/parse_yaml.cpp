@@ -36,11 +36,16 @@ std::string index(const std::string& path, size_t i) { return path + "[" + std::
 // Names a node's kind without its content, which may be a secret.
 std::string kind(const YAML::Node& n) {
   switch (n.Type()) {
-    case YAML::NodeType::Null: return "nothing";
-    case YAML::NodeType::Scalar: return "a single value";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a map";
-    default: return "an undefined value";
+    case YAML::NodeType::Null:
+      return "nothing";
+    case YAML::NodeType::Scalar:
+      return "a single value";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a map";
+    default:
+      return "an undefined value";
   }
 }
 
@@ -255,8 +260,8 @@ std::map<std::string, std::string> Parser::properties(const Value& v) {
 }
 
 ClusterConfig Parser::cluster(const Value& v) {
-  static const std::vector<std::string> known = {"name",       "bootstrap_servers", "poll_interval",
-                                                 "properties", "groups",            "topics"};
+  static const std::vector<std::string> known = {"name",  "bootstrap_servers", "poll_interval", "properties", "groups",
+                                                 "topics"};
   if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, bootstrap_servers, ..., got " + kind(v.node));
   const Fields f = fields(v, known);
   ClusterConfig c;
@@ -296,10 +301,10 @@ void Parser::filters(const Value& v, std::vector<std::string>& allow, std::vecto
 }
 
 NotifierConfig Parser::notifier(const Value& v) {
-  static const std::vector<std::string> known = {
-      "name",   "url",      "method",       "headers",       "template",        "template_file", "groups",
-      "clusters", "min_severity", "send_resolved", "repeat_interval", "timeout",   "max_attempts", "backoff",
-      "queue_size"};
+  static const std::vector<std::string> known = {"name",         "url",           "method",          "headers",
+                                                 "template",     "template_file", "groups",          "clusters",
+                                                 "min_severity", "send_resolved", "repeat_interval", "timeout",
+                                                 "max_attempts", "backoff",       "queue_size"};
   if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, url, ..., got " + kind(v.node));
   const Fields f = fields(v, known);
   NotifierConfig n;
@@ -314,7 +319,8 @@ NotifierConfig Parser::notifier(const Value& v) {
   }
   if (get(f, "template") && get(f, "template_file")) {
     const Value& second = get(f, "template")->key_mark.pos > get(f, "template_file")->key_mark.pos
-                              ? *get(f, "template") : *get(f, "template_file");
+                              ? *get(f, "template")
+                              : *get(f, "template_file");
     fail(second.key_mark, second.path, "give either template (the text) or template_file (a path), not both");
   }
   if (auto x = get(f, "template")) n.template_text = text(*x, "a template text");
@@ -352,8 +358,11 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
   } else {
     const YAML::Node& root = docs[0];
     root_mark_ = root.Mark();
-    if (!root.IsMap()) fail(root.Mark(), "", "expected a map with web, log, poll, lag, evaluation, clusters and notifiers, got " + kind(root));
-    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""}, {"web", "log", "poll", "lag", "evaluation", "clusters", "notifiers"});
+    if (!root.IsMap())
+      fail(root.Mark(), "",
+           "expected a map with web, log, poll, lag, evaluation, clusters and notifiers, got " + kind(root));
+    const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""},
+                            {"web", "log", "poll", "lag", "evaluation", "clusters", "notifiers"});
     if (auto x = get(f, "web")) {
       const Fields w = fields(*x, {"listen_address", "telemetry_path", "read_header_timeout", "idle_timeout",
                                    "max_connections", "enable_lifecycle"});

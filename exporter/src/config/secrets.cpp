@@ -139,8 +139,19 @@ bool is_secret_key(const std::string& key) {
   // Masking a harmless value costs a little debugging comfort; missing a secret leaks it into
   // logs and bug reports. So match broadly.
   static constexpr const char* kContains[] = {
-      "password", "passwd", "secret", "token", "credential", "passphrase", "jaas",
-      "private",  "apikey", "api.key", "api_key", "sasl.oauthbearer.config", "sasl.oauthbearer.extensions",
+      "password",
+      "passwd",
+      "secret",
+      "token",
+      "credential",
+      "passphrase",
+      "jaas",
+      "private",
+      "apikey",
+      "api.key",
+      "api_key",
+      "sasl.oauthbearer.config",
+      "sasl.oauthbearer.extensions",
   };
   for (const char* word : kContains) {
     if (k.find(word) != std::string::npos) return true;

@@ -80,8 +80,8 @@ bool valid_cluster_name(const std::string& name) {
 
 // NameFilter is what the collector will build, so compiling through it guarantees the same
 // verdict. Its message reads "<what>.allow[1]: invalid regular expression ...".
-std::optional<ConfigProblem> filter_problem(const std::vector<std::string>& allow,
-                                            const std::vector<std::string>& deny, const std::string& what) {
+std::optional<ConfigProblem> filter_problem(const std::vector<std::string>& allow, const std::vector<std::string>& deny,
+                                            const std::string& what) {
   try {
     NameFilter filter(allow, deny, what);
   } catch (const ConfigError& e) {
@@ -155,7 +155,8 @@ std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std
   }
   for (const auto& [name, value] : n.headers) {
     const std::string path = at + ".headers." + name;
-    if (!header_token(name)) return ConfigProblem{path, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"};
+    if (!header_token(name))
+      return ConfigProblem{path, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"};
     static const std::set<std::string> owned = {"host", "content-length", "connection", "transfer-encoding"};
     if (owned.contains(lower(name))) return ConfigProblem{path, "is set by lagwatch itself; remove it"};
     if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
@@ -197,7 +198,8 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     return ConfigProblem{"web.telemetry_path", "\"" + path + "\" must start with \"/\", e.g. \"/metrics\""};
   }
   if (path == "/healthz" || path == "/readyz") {
-    return ConfigProblem{"web.telemetry_path", "\"" + path + "\" is reserved for the health checks; use e.g. \"/metrics\""};
+    return ConfigProblem{"web.telemetry_path",
+                         "\"" + path + "\" is reserved for the health checks; use e.g. \"/metrics\""};
   }
   if (auto p = out_of_range("web.read_header_timeout", config.web.read_header_timeout, bounds::kReadHeaderTimeout)) {
     return p;
@@ -206,7 +208,8 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
   if (auto p = out_of_range("web.max_connections", config.web.max_connections, bounds::kMaxConnections)) return p;
   static const std::set<std::string> levels = {"trace", "debug", "info", "warn", "error"};
   if (!levels.contains(config.log_level)) {
-    return ConfigProblem{"log.level", "\"" + config.log_level + "\" is not a level; expected trace, debug, info, warn or error"};
+    return ConfigProblem{"log.level",
+                         "\"" + config.log_level + "\" is not a level; expected trace, debug, info, warn or error"};
   }
   if (auto p = out_of_range("poll.interval", config.poll.interval, bounds::kPollInterval)) return p;
   if (auto p = out_of_range("poll.request_timeout", config.poll.request_timeout, bounds::kRequestTimeout)) return p;
@@ -222,7 +225,8 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
   if (auto p = out_of_range("evaluation.allowed_lag", config.evaluation.allowed_lag, bounds::kAllowedLag)) return p;
   if (config.clusters.empty()) {
     return ConfigProblem{"clusters",
-                         "at least one cluster is required: list them under clusters: in the config file, or run without a file and give --kafka.server"};
+                         "at least one cluster is required: list them under clusters: in the config file, or run "
+                         "without a file and give --kafka.server"};
   }
   std::set<std::string> seen;
   for (size_t i = 0; i < config.clusters.size(); ++i) {
@@ -230,7 +234,8 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     if (auto p = cluster_problem(config.clusters[i], at)) return p;
     // Two clusters with one name would publish colliding series under one `cluster` label.
     if (!seen.insert(config.clusters[i].name).second) {
-      return ConfigProblem{at + ".name", "\"" + config.clusters[i].name + "\" is already used by another cluster; names must be unique"};
+      return ConfigProblem{
+          at + ".name", "\"" + config.clusters[i].name + "\" is already used by another cluster; names must be unique"};
     }
   }
   std::set<std::string> notifier_names;
@@ -239,7 +244,8 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     if (auto p = notifier_problem(config.notifiers[i], at)) return p;
     // The name is the `notifier` label of the counters.
     if (!notifier_names.insert(config.notifiers[i].name).second) {
-      return ConfigProblem{at + ".name", "\"" + config.notifiers[i].name + "\" is already used by another notifier; names must be unique"};
+      return ConfigProblem{at + ".name", "\"" + config.notifiers[i].name +
+                                             "\" is already used by another notifier; names must be unique"};
     }
   }
   return std::nullopt;

@@ -34,7 +34,8 @@ void create_missing_topics(const kafka::Client& client, const kafka::ClusterMeta
   rd_kafka_CreateTopics(client.get(), raw.data(), raw.size(), options.get(), queue.get());
   kafka::EventPtr ev(rd_kafka_queue_poll(queue.get(), static_cast<int>(client.request_timeout().count()) + 5000));
   if (!ev) throw kafka::KafkaError("CreateTopics: no answer");
-  if (rd_kafka_event_error(ev.get())) throw kafka::KafkaError(std::string("CreateTopics: ") + rd_kafka_event_error_string(ev.get()));
+  if (rd_kafka_event_error(ev.get()))
+    throw kafka::KafkaError(std::string("CreateTopics: ") + rd_kafka_event_error_string(ev.get()));
   size_t n = 0;
   const auto** results = rd_kafka_CreateTopics_result_topics(rd_kafka_event_CreateTopics_result(ev.get()), &n);
   for (size_t i = 0; i < n; ++i) {
@@ -54,7 +55,9 @@ void create_missing_topics(const kafka::Client& client, const kafka::ClusterMeta
 }  // namespace
 
 int run_loadgen(const config::Config& config) {
-  if (config.clusters.empty()) throw config::ConfigError("loadgen needs a cluster: --kafka.server HOST:PORT or --config FILE");  // validate() says so first
+  if (config.clusters.empty())
+    throw config::ConfigError(
+        "loadgen needs a cluster: --kafka.server HOST:PORT or --config FILE");  // validate() says so first
   const auto& cluster = config.clusters.front();
   kafka::ClientSettings settings;
   settings.cluster = cluster.name;
@@ -74,9 +77,10 @@ int run_loadgen(const config::Config& config) {
   options.properties = cluster.properties;
   Traffic traffic(options);
   traffic.start();
-  spdlog::info("loadgen: producing to orders, payments, inventory on {}; groups billing (keeps up), analytics "
-               "(half speed), audit (stops after {} s), shipping (stalls after {} s). Ctrl-C stops.",
-               cluster.name, options.audit_stops_after.count(), options.shipping_stalls_after.count());
+  spdlog::info(
+      "loadgen: producing to orders, payments, inventory on {}; groups billing (keeps up), analytics "
+      "(half speed), audit (stops after {} s), shipping (stalls after {} s). Ctrl-C stops.",
+      cluster.name, options.audit_stops_after.count(), options.shipping_stalls_after.count());
   for (;;) {
     const int sig = app::wait_for_signal();
     if (app::action_for(sig) == app::SignalAction::stop) {

@@ -13,7 +13,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-kafka::ConfPtr make_conf(const std::map<std::string, std::string>& base, const std::map<std::string, std::string>& props) {
+kafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
+                         const std::map<std::string, std::string>& props) {
   kafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   std::map<std::string, std::string> all = base;
@@ -46,9 +47,7 @@ void nap(const std::atomic<bool>& stopping, std::chrono::milliseconds d) {
 
 }  // namespace
 
-std::vector<DemoTopic> demo_topics() {
-  return {{"orders", 6, 20.0}, {"payments", 3, 10.0}, {"inventory", 3, 5.0}};
-}
+std::vector<DemoTopic> demo_topics() { return {{"orders", 6, 20.0}, {"payments", 3, 10.0}, {"inventory", 3, 5.0}}; }
 
 std::vector<std::string> demo_groups() { return {"billing", "analytics", "audit", "shipping"}; }
 
@@ -74,9 +73,9 @@ void Traffic::stop() {
 
 void Traffic::produce() {
   try {
-    auto producer = make_client(RD_KAFKA_PRODUCER, options_.properties, {{"bootstrap.servers", options_.bootstrap_servers},
-                                                     {"linger.ms", "50"},
-                                                     {"log_level", "3"}});
+    auto producer =
+        make_client(RD_KAFKA_PRODUCER, options_.properties,
+                    {{"bootstrap.servers", options_.bootstrap_servers}, {"linger.ms", "50"}, {"log_level", "3"}});
     auto topics = demo_topics();
     std::vector<double> due(topics.size(), 0.0);
     std::vector<int64_t> sent(topics.size(), 0);
@@ -91,9 +90,9 @@ void Traffic::produce() {
           due[i] -= 1.0;
           int32_t partition = static_cast<int32_t>(sent[i] % topics[i].partitions);
           std::string value = "{\"n\":" + std::to_string(sent[i]) + "}";
-          rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topics[i].name.c_str()),
-                            RD_KAFKA_V_PARTITION(partition), RD_KAFKA_V_VALUE(value.data(), value.size()),
-                            RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_END);
+          rd_kafka_producev(producer.get(), RD_KAFKA_V_TOPIC(topics[i].name.c_str()), RD_KAFKA_V_PARTITION(partition),
+                            RD_KAFKA_V_VALUE(value.data(), value.size()), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+                            RD_KAFKA_V_END);
           ++sent[i];
         }
       }
@@ -109,13 +108,14 @@ void Traffic::produce() {
 void Traffic::consume(std::string group, std::string topic, double rate_per_second, std::chrono::seconds stop_after,
                       bool stall) {
   try {
-    auto consumer = make_client(RD_KAFKA_CONSUMER, options_.properties, {{"bootstrap.servers", options_.bootstrap_servers},
-                                                     {"group.id", group},
-                                                     {"client.id", "demo-" + group},
-                                                     {"auto.offset.reset", "earliest"},
-                                                     {"enable.auto.commit", "true"},
-                                                     {"auto.commit.interval.ms", "1000"},
-                                                     {"log_level", "3"}});
+    auto consumer = make_client(RD_KAFKA_CONSUMER, options_.properties,
+                                {{"bootstrap.servers", options_.bootstrap_servers},
+                                 {"group.id", group},
+                                 {"client.id", "demo-" + group},
+                                 {"auto.offset.reset", "earliest"},
+                                 {"enable.auto.commit", "true"},
+                                 {"auto.commit.interval.ms", "1000"},
+                                 {"log_level", "3"}});
     rd_kafka_poll_set_consumer(consumer.get());
     kafka::PartitionListPtr subscription(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
@@ -140,8 +140,8 @@ void Traffic::consume(std::string group, std::string topic, double rate_per_seco
       }
       if (rate_per_second > 0) {
         auto now = SteadyClock::now();
-        budget = std::min(budget + rate_per_second * std::chrono::duration<double>(now - last).count(),
-                          rate_per_second);
+        budget =
+            std::min(budget + rate_per_second * std::chrono::duration<double>(now - last).count(), rate_per_second);
         last = now;
         if (budget < 1.0) {
           nap(stopping_, std::chrono::milliseconds(50));

@@ -28,9 +28,9 @@ struct GroupVerdict {
   // NOTFOUND without partitions; else ERR if any partition is STOP, STALL or REWIND, WARN if
   // any is WARN, OK otherwise.
   Status status = Status::NOTFOUND;
-  double completeness = 0;   // share of partitions whose window is full; 0 without partitions
-  bool complete = false;     // every partition's window is full (false without partitions)
-  int64_t total_lag = 0;     // sum of current_lag over the partitions (negative lags count as 0)
+  double completeness = 0;  // share of partitions whose window is full; 0 without partitions
+  bool complete = false;    // every partition's window is full (false without partitions)
+  int64_t total_lag = 0;    // sum of current_lag over the partitions (negative lags count as 0)
   // The partition with the highest current_lag; on a tie the first in (topic, partition)
   // order. Set whenever there is at least one partition, even if every lag is 0 (as Burrow).
   std::optional<PartitionResult> max_lag;

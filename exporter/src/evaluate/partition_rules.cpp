@@ -45,12 +45,12 @@ std::string capitalized(std::string s) {
 
 // What every rule needs to know about the window's size.
 struct Shape {
-  size_t size = 0;            // observations in the window
-  size_t full = 1;            // observations in a full window (window_size, at least 1)
+  size_t size = 0;  // observations in the window
+  size_t full = 1;  // observations in a full window (window_size, at least 1)
   double completeness = 0;
   double min_completeness = 0;
   bool complete = false;
-  bool enough = false;        // completeness reaches min_completeness
+  bool enough = false;  // completeness reaches min_completeness
 };
 
 Shape shape_of(const PartitionInput& in) {
@@ -77,8 +77,8 @@ RuleCheck make(std::string_view id, Status status, bool matched, std::string det
 RuleCheck check_lag_within_allowed(const PartitionInput& in) {
   const bool within = in.current_lag <= in.allowed_lag;
   return make(rule::kLagWithinAllowed, Status::OK, within,
-              "the current lag " + num(in.current_lag) + (within ? " is within" : " is above") +
-                  " the allowed lag " + num(in.allowed_lag));
+              "the current lag " + num(in.current_lag) + (within ? " is within" : " is above") + " the allowed lag " +
+                  num(in.allowed_lag));
 }
 
 RuleCheck check_stopped(const PartitionInput& in, const Shape& s) {
@@ -116,7 +116,8 @@ RuleCheck check_stopped(const PartitionInput& in, const Shape& s) {
   if (!silent_too_long) return make(id, Status::STOP, false, silent + "not longer than " + compared_to);
   const std::string stopped = silent + "longer than " + compared_to;
   if (in.broker_offsets.empty()) {
-    return make(id, Status::STOP, true, stopped + ", and no recent broker end offsets show that the consumer caught up");
+    return make(id, Status::STOP, true,
+                stopped + ", and no recent broker end offsets show that the consumer caught up");
   }
   const int64_t lowest = *std::min_element(in.broker_offsets.begin(), in.broker_offsets.end());
   const int64_t behind = sub_sat(lowest, last.offset);
@@ -202,17 +203,16 @@ RuleCheck check_stalled(const PartitionInput& in) {
   const auto id = rule::kStalled;
   const auto& w = in.window;
   if (w.size() < 2) return make(id, Status::STALL, false, "fewer than two observations, so no stall can show");
-  const auto [lo, hi] = std::minmax_element(w.begin(), w.end(), [](const Observation& a, const Observation& b) {
-    return a.offset < b.offset;
-  });
+  const auto [lo, hi] = std::minmax_element(
+      w.begin(), w.end(), [](const Observation& a, const Observation& b) { return a.offset < b.offset; });
   if (lo->offset == hi->offset) {
     return make(id, Status::STALL, true,
                 "the committed offset stayed at " + num(lo->offset) + " in all " + std::to_string(w.size()) +
                     " observations over " + duration(sub_sat(w.back().timestamp_ms, w.front().timestamp_ms)));
   }
-  return make(id, Status::STALL, false,
-              "the committed offset moved within the window (between " + num(lo->offset) + " and " + num(hi->offset) +
-                  ")");
+  return make(
+      id, Status::STALL, false,
+      "the committed offset moved within the window (between " + num(lo->offset) + " and " + num(hi->offset) + ")");
 }
 
 RuleCheck check_lag_not_decreasing(const PartitionInput& in) {
@@ -227,8 +227,8 @@ RuleCheck check_lag_not_decreasing(const PartitionInput& in) {
     if (!first) first = i;
     if (prev && *lag < *in.window[*prev].lag) {
       return make(id, Status::WARN, false,
-                  "the lag went down from " + num(*in.window[*prev].lag) + " to " + num(*lag) + " between observations " +
-                      std::to_string(*prev + 1) + " and " + std::to_string(i + 1));
+                  "the lag went down from " + num(*in.window[*prev].lag) + " to " + num(*lag) +
+                      " between observations " + std::to_string(*prev + 1) + " and " + std::to_string(i + 1));
     }
     prev = i;
   }
@@ -274,14 +274,10 @@ PartitionEvaluation explain_partition(const PartitionInput& given) {
   const Shape s = shape_of(in);
   PartitionEvaluation out;
   out.checks = {
-      check_lag_within_allowed(in),
-      check_stopped(in, s),
-      check_window_incomplete(s),
-      check_rewind(in),
-      check_caught_up_in_window(in),
-      check_stalled(in),
-      check_lag_not_decreasing(in),
-      make(rule::kOk, Status::OK, true, "no earlier rule matched"),
+      check_lag_within_allowed(in),  check_stopped(in, s),
+      check_window_incomplete(s),    check_rewind(in),
+      check_caught_up_in_window(in), check_stalled(in),
+      check_lag_not_decreasing(in),  make(rule::kOk, Status::OK, true, "no earlier rule matched"),
   };
   size_t decided = 0;
   while (!out.checks[decided].matched) ++decided;  // the last check always matches

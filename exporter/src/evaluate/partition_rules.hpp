@@ -76,11 +76,11 @@ struct Observation {
 };
 
 struct PartitionInput {
-  std::vector<Observation> window;        // oldest first, timestamps non-decreasing
-  std::vector<int64_t> broker_offsets;    // recent log end offsets of the partition, oldest first
-  int64_t current_lag = 0;                // lag now (end offset now - last committed offset)
-  int64_t now_ms = 0;                     // the evaluation time, same clock as timestamp_ms
-  int64_t allowed_lag = 0;                // a lag at or below this counts as no lag (< 0 means 0)
+  std::vector<Observation> window;                    // oldest first, timestamps non-decreasing
+  std::vector<int64_t> broker_offsets;                // recent log end offsets of the partition, oldest first
+  int64_t current_lag = 0;                            // lag now (end offset now - last committed offset)
+  int64_t now_ms = 0;                                 // the evaluation time, same clock as timestamp_ms
+  int64_t allowed_lag = 0;                            // a lag at or below this counts as no lag (< 0 means 0)
   size_t window_size = kDefaultWindowSize;            // N: observations in a full window
   double min_completeness = kDefaultMinCompleteness;  // 0..1, share of N; clamped to 0..1
 };
@@ -95,11 +95,11 @@ struct PartitionVerdict {
 
 // Outcome of one rule, for showing a user why a verdict came out as it did.
 struct RuleCheck {
-  std::string rule;             // rule id, one of rule::k*
-  Status status = Status::OK;   // the status this rule gives when it decides
-  bool matched = false;         // its condition holds (judged even after an earlier rule decided)
-  bool decided = false;         // the first rule that matched: it gave the verdict
-  std::string detail;           // what was compared, with the numbers
+  std::string rule;            // rule id, one of rule::k*
+  Status status = Status::OK;  // the status this rule gives when it decides
+  bool matched = false;        // its condition holds (judged even after an earlier rule decided)
+  bool decided = false;        // the first rule that matched: it gave the verdict
+  std::string detail;          // what was compared, with the numbers
 };
 
 struct PartitionEvaluation {

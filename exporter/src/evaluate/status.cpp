@@ -7,13 +7,20 @@ namespace lagwatch::evaluate {
 
 const char* status_name(Status s) {
   switch (s) {
-    case Status::NOTFOUND: return "NOTFOUND";
-    case Status::OK: return "OK";
-    case Status::WARN: return "WARN";
-    case Status::ERR: return "ERR";
-    case Status::STOP: return "STOP";
-    case Status::STALL: return "STALL";
-    case Status::REWIND: return "REWIND";
+    case Status::NOTFOUND:
+      return "NOTFOUND";
+    case Status::OK:
+      return "OK";
+    case Status::WARN:
+      return "WARN";
+    case Status::ERR:
+      return "ERR";
+    case Status::STOP:
+      return "STOP";
+    case Status::STALL:
+      return "STALL";
+    case Status::REWIND:
+      return "REWIND";
   }
   return "UNKNOWN";
 }

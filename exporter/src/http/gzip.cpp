@@ -155,8 +155,7 @@ std::string gunzip(std::string_view data) {
   return out;
 }
 
-GzipPrefix::GzipPrefix(std::string_view prefix, int level)
-    : GzipPrefix(std::vector<std::string_view>{prefix}, level) {}
+GzipPrefix::GzipPrefix(std::string_view prefix, int level) : GzipPrefix(std::vector<std::string_view>{prefix}, level) {}
 
 GzipPrefix::GzipPrefix(const std::vector<std::string_view>& pieces, int level) : level_(level) {
   check_level(level);
@@ -180,8 +179,7 @@ std::string GzipPrefix::finish(std::string_view tail) const {
   std::string out;
   out.reserve(tail.size() / 2 + 64);
   deflater.run(tail, Z_FINISH, out);
-  const auto crc = static_cast<uint32_t>(
-      crc32_combine(prefix_crc_, crc_of(tail), static_cast<z_off_t>(tail.size())));
+  const auto crc = static_cast<uint32_t>(crc32_combine(prefix_crc_, crc_of(tail), static_cast<z_off_t>(tail.size())));
   put_le32(out, crc);
   put_le32(out, static_cast<uint32_t>(prefix_size_ + tail.size()));  // ISIZE is defined mod 2^32
   return out;

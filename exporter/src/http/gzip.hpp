@@ -60,7 +60,7 @@ class GzipPrefix {
   size_t prefix_compressed_size() const;
 
  private:
-  std::string head_;          // gzip header followed by the full-flushed raw deflate prefix
+  std::string head_;  // gzip header followed by the full-flushed raw deflate prefix
   uint32_t prefix_crc_ = 0;
   uint64_t prefix_size_ = 0;
   int level_;

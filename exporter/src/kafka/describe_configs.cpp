@@ -21,7 +21,8 @@ std::optional<T> number(const char* s) {
 
 }  // namespace
 
-TopicConfigReader::TopicConfigReader(const Client& client) : client_(client), queue_(rd_kafka_queue_new(client.get())) {}
+TopicConfigReader::TopicConfigReader(const Client& client)
+    : client_(client), queue_(rd_kafka_queue_new(client.get())) {}
 
 void TopicConfigReader::submit(const std::vector<std::string>& topics) {
   if (in_flight_ || topics.empty()) return;
@@ -47,7 +48,8 @@ std::optional<TopicConfigs> TopicConfigReader::take() {
     return out;
   }
   size_t n = 0;
-  const auto** resources = rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
+  const auto** resources =
+      rd_kafka_DescribeConfigs_result_resources(rd_kafka_event_DescribeConfigs_result(ev.get()), &n);
   for (size_t i = 0; i < n; ++i) {
     if (rd_kafka_ConfigResource_error(resources[i]) != RD_KAFKA_RESP_ERR_NO_ERROR) continue;  // e.g. deleted meanwhile
     TopicConfig cfg;

@@ -57,8 +57,7 @@ void read_result(rd_kafka_event_t* ev, GroupOffsetsResult& out) {
 }  // namespace
 
 std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
-                                                    const std::vector<GroupOffsetsRequest>& requests,
-                                                    int concurrency) {
+                                                    const std::vector<GroupOffsetsRequest>& requests, int concurrency) {
   std::vector<GroupOffsetsResult> results(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) results[i].group = requests[i].group;
   if (requests.empty()) return results;

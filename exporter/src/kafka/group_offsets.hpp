@@ -30,7 +30,6 @@ struct GroupOffsetsResult {
 };
 
 std::vector<GroupOffsetsResult> fetch_group_offsets(const Client& client,
-                                                    const std::vector<GroupOffsetsRequest>& requests,
-                                                    int concurrency);
+                                                    const std::vector<GroupOffsetsRequest>& requests, int concurrency);
 
 }  // namespace lagwatch::kafka

@@ -75,9 +75,8 @@ LogOffsetsOutcome fetch_log_offsets(const Client& client, std::vector<model::Top
     std::vector<std::pair<int32_t, std::future<BrokerResult>>> wave;
     for (; it != by_leader.end() && wave.size() < kMaxParallel; ++it) {
       const auto& slots = it->second;
-      wave.emplace_back(it->first, std::async(std::launch::async, [&client, &slots] {
-                          return query_broker(client, slots);
-                        }));
+      wave.emplace_back(it->first,
+                        std::async(std::launch::async, [&client, &slots] { return query_broker(client, slots); }));
     }
     for (auto& [leader, fut] : wave) {
       BrokerResult r = fut.get();

@@ -15,8 +15,8 @@
 namespace lagwatch::kafka {
 
 struct LogOffsetsOutcome {
-  int requests = 0;                      // ListOffsets calls made (two per leader broker)
-  std::vector<std::string> errors;       // one line per failed broker or partition group
+  int requests = 0;                 // ListOffsets calls made (two per leader broker)
+  std::vector<std::string> errors;  // one line per failed broker or partition group
 };
 
 // Fills log_start_offset / log_end_offset of every partition that has a leader.

@@ -10,8 +10,8 @@
 namespace lagwatch::kafka {
 
 struct ClusterMetadata {
-  std::vector<model::Broker> brokers;    // sorted by id
-  std::vector<model::Topic> topics;      // sorted by name; partitions sorted by id; no offsets yet
+  std::vector<model::Broker> brokers;  // sorted by id
+  std::vector<model::Topic> topics;    // sorted by name; partitions sorted by id; no offsets yet
   int32_t answering_broker = -1;
   std::optional<int32_t> controller_id;  // from Metadata v1+; absent when not reported
 };

@@ -36,11 +36,11 @@ PartitionHealth partition_health(const Partition& p, const std::set<int32_t>& li
 
 struct BrokerHealth {
   int32_t id = -1;
-  bool live = false;            // in the broker list of the last Metadata
-  int leader_partitions = 0;    // partitions this broker leads
-  int replica_partitions = 0;   // partitions with a replica on this broker
-  int under_replicated_led = 0; // under-replicated partitions this broker leads (JMX's view)
-  double leader_share = 0;      // leader_partitions / all partitions with a live leader
+  bool live = false;             // in the broker list of the last Metadata
+  int leader_partitions = 0;     // partitions this broker leads
+  int replica_partitions = 0;    // partitions with a replica on this broker
+  int under_replicated_led = 0;  // under-replicated partitions this broker leads (JMX's view)
+  double leader_share = 0;       // leader_partitions / all partitions with a live leader
 };
 
 struct ClusterHealth {

@@ -31,7 +31,7 @@ struct PartitionLag {
   std::optional<int64_t> log_end_offset;  // absent: unknown this poll, so no lag either
   std::optional<int64_t> lag;
   double lag_seconds = 0;
-  bool lag_seconds_lower_bound = false;   // committed offset older than the history, and not anchored
+  bool lag_seconds_lower_bound = false;  // committed offset older than the history, and not anchored
 };
 
 struct GroupLag {
@@ -39,7 +39,7 @@ struct GroupLag {
   std::string state;
   bool described = false;
   size_t members = 0;
-  std::vector<PartitionLag> partitions;   // partitions with a commit, sorted by topic, partition
+  std::vector<PartitionLag> partitions;  // partitions with a commit, sorted by topic, partition
   // Per topic the group consumes: partitions of that topic with no commit from this group.
   std::map<std::string, int> uncommitted_partitions;
   std::string error;

@@ -26,10 +26,14 @@ size_t ClusterSnapshot::partition_count() const {
 
 const char* to_string(ErrorKind k) {
   switch (k) {
-    case ErrorKind::metadata: return "metadata";
-    case ErrorKind::list_offsets: return "list_offsets";
-    case ErrorKind::list_groups: return "list_groups";
-    case ErrorKind::group_offsets: return "group_offsets";
+    case ErrorKind::metadata:
+      return "metadata";
+    case ErrorKind::list_offsets:
+      return "list_offsets";
+    case ErrorKind::list_groups:
+      return "list_groups";
+    case ErrorKind::group_offsets:
+      return "group_offsets";
   }
   return "unknown";
 }

@@ -26,17 +26,17 @@ struct Broker {
 
 struct Partition {
   int32_t id = 0;
-  int32_t leader = -1;                   // -1: no leader (offline)
-  std::vector<int32_t> replicas;         // in assignment order; the first is the preferred leader
+  int32_t leader = -1;            // -1: no leader (offline)
+  std::vector<int32_t> replicas;  // in assignment order; the first is the preferred leader
   std::vector<int32_t> isr;
   std::optional<int64_t> log_start_offset;  // absent when ListOffsets failed for it
   std::optional<int64_t> log_end_offset;
-  std::string error;                     // metadata or offsets error for this partition, if any
+  std::string error;  // metadata or offsets error for this partition, if any
 };
 
 struct Topic {
   std::string name;
-  std::vector<Partition> partitions;     // indexed by partition id where the metadata is complete
+  std::vector<Partition> partitions;  // indexed by partition id where the metadata is complete
   const Partition* find(int32_t id) const;
 };
 
@@ -57,7 +57,7 @@ struct GroupMember {
 struct CommittedOffset {
   std::string topic;
   int32_t partition = 0;
-  int64_t offset = -1;   // next offset the group will read
+  int64_t offset = -1;  // next offset the group will read
 };
 
 struct Group {
@@ -65,7 +65,7 @@ struct Group {
   // Broker's group state ("Stable", "Empty", "Dead", ...), or "Unknown" where DescribeGroups
   // did not tell (unsupported, or the group's coordinator did not answer).
   std::string state = "Unknown";
-  bool described = false;                // members below come from DescribeGroups
+  bool described = false;  // members below come from DescribeGroups
   std::vector<GroupMember> members;
   std::vector<CommittedOffset> offsets;  // only partitions with a commit
   std::string error;                     // why offsets could not be read, if they could not
@@ -85,14 +85,14 @@ struct ClusterSnapshot {
   Clock::time_point started{};
   Clock::time_point finished{};
   Clock::time_point offsets_read_at{};  // when log end offsets were answered (history timestamps)
-  bool metadata_ok = false;              // the cluster answered Metadata: it is "up"
+  bool metadata_ok = false;             // the cluster answered Metadata: it is "up"
   std::vector<Broker> brokers;
   std::optional<int32_t> controller_id;
-  std::vector<Topic> topics;             // sorted by name
+  std::vector<Topic> topics;  // sorted by name
   // Configs of the topics above, where DescribeConfigs answered (it runs in the background,
   // so a topic may appear here a poll or two after it appears in `topics`).
   std::map<std::string, TopicConfig> topic_configs;
-  std::vector<Group> groups;             // sorted by name
+  std::vector<Group> groups;  // sorted by name
   std::vector<PollError> errors;
   int list_offsets_requests = 0;
   int group_offsets_requests = 0;

@@ -15,7 +15,7 @@
 namespace lagwatch::model {
 
 struct ChecklistResult {
-  std::string rule;   // replication_factor_below_3, min_insync_below_2, min_insync_not_below_rf
+  std::string rule;  // replication_factor_below_3, min_insync_below_2, min_insync_not_below_rf
   bool violated = false;
 };
 

@@ -29,11 +29,31 @@ const char* const kDefaultTemplate = R"({
 namespace {
 
 enum class Field {
-  notifier, event, repeat, cluster, group, status, previous_status, total_lag, max_lag_seconds,
-  partition_count, not_ok_count, worst_topic, worst_partition, worst_status, worst_lag,
-  worst_lag_seconds, timestamp, timestamp_ms,
+  notifier,
+  event,
+  repeat,
+  cluster,
+  group,
+  status,
+  previous_status,
+  total_lag,
+  max_lag_seconds,
+  partition_count,
+  not_ok_count,
+  worst_topic,
+  worst_partition,
+  worst_status,
+  worst_lag,
+  worst_lag_seconds,
+  timestamp,
+  timestamp_ms,
   // partition fields, inside {{#partitions}} only
-  topic, partition, partition_status, lag, lag_seconds, comma,
+  topic,
+  partition,
+  partition_status,
+  lag,
+  lag_seconds,
+  comma,
 };
 
 struct FieldName {
@@ -130,7 +150,8 @@ BodyTemplate::BodyTemplate(std::string_view text) {
     const std::string_view tag = trim(text.substr(open + 2, close - open - 2));
     i = close + 2;
     if (tag == "#partitions") {
-      if (into != &pieces_) throw TemplateError(where(open) + "sections do not nest: {{#partitions}} inside {{#partitions}}");
+      if (into != &pieces_)
+        throw TemplateError(where(open) + "sections do not nest: {{#partitions}} inside {{#partitions}}");
       Piece section;
       section.kind = Piece::Kind::section;
       pieces_.push_back(std::move(section));
@@ -144,25 +165,28 @@ BodyTemplate::BodyTemplate(std::string_view text) {
       continue;
     }
     if (!tag.empty() && (tag.front() == '#' || tag.front() == '/' || tag.front() == '^')) {
-      throw TemplateError(where(open) + "unknown section \"{{" + std::string(tag) + "}}\"; the only section is {{#partitions}}...{{/partitions}}");
+      throw TemplateError(where(open) + "unknown section \"{{" + std::string(tag) +
+                          "}}\"; the only section is {{#partitions}}...{{/partitions}}");
     }
     const FieldName* found = nullptr;
     for (const auto& f : kFields) {
       if (f.name == tag) found = &f;
     }
     if (found == nullptr) {
-      throw TemplateError(where(open) + "unknown field \"{{" + std::string(tag) + "}}\"; expected one of: " + field_list(false) +
-                          "; inside {{#partitions}}: " + field_list(true));
+      throw TemplateError(where(open) + "unknown field \"{{" + std::string(tag) + "}}\"; expected one of: " +
+                          field_list(false) + "; inside {{#partitions}}: " + field_list(true));
     }
     if (found->in_section_only && into == &pieces_) {
-      throw TemplateError(where(open) + "{{" + std::string(tag) + "}} is a partition field: use it inside {{#partitions}}...{{/partitions}}");
+      throw TemplateError(where(open) + "{{" + std::string(tag) +
+                          "}} is a partition field: use it inside {{#partitions}}...{{/partitions}}");
     }
     Piece p;
     p.kind = Piece::Kind::field;
     p.field = found->field;
     into->push_back(std::move(p));
   }
-  if (into != &pieces_) throw TemplateError(where(section_start) + "{{#partitions}} is never closed by {{/partitions}}");
+  if (into != &pieces_)
+    throw TemplateError(where(section_start) + "{{#partitions}} is never closed by {{/partitions}}");
 }
 
 std::string BodyTemplate::render(const Notification& n, const std::string& notifier) const {
@@ -172,30 +196,54 @@ std::string BodyTemplate::render(const Notification& n, const std::string& notif
   auto value = [&](Field f) -> std::string {
     using evaluate::status_name;
     switch (f) {
-      case Field::notifier: return json_escape(notifier);
-      case Field::event: return event_name(n.event);
-      case Field::repeat: return n.repeat ? "true" : "false";
-      case Field::cluster: return json_escape(n.cluster);
-      case Field::group: return json_escape(n.group);
-      case Field::status: return status_name(n.status);
-      case Field::previous_status: return status_name(n.previous_status);
-      case Field::total_lag: return std::to_string(n.total_lag);
-      case Field::max_lag_seconds: return format_seconds(n.max_lag_seconds);
-      case Field::partition_count: return std::to_string(n.partition_count);
-      case Field::not_ok_count: return std::to_string(n.partitions_not_ok.size());
-      case Field::worst_topic: return n.worst ? json_escape(n.worst->topic) : "";
-      case Field::worst_partition: return std::to_string(n.worst ? n.worst->partition : -1);
-      case Field::worst_status: return n.worst ? status_name(n.worst->status) : "";
-      case Field::worst_lag: return std::to_string(n.worst ? n.worst->lag : 0);
-      case Field::worst_lag_seconds: return format_seconds(n.worst ? n.worst->lag_seconds : 0);
-      case Field::timestamp: return format_timestamp(n.timestamp_ms);
-      case Field::timestamp_ms: return std::to_string(n.timestamp_ms);
-      case Field::topic: return json_escape(current->topic);
-      case Field::partition: return std::to_string(current->partition);
-      case Field::partition_status: return status_name(current->status);
-      case Field::lag: return std::to_string(current->lag);
-      case Field::lag_seconds: return format_seconds(current->lag_seconds);
-      case Field::comma: return last ? "" : ",";
+      case Field::notifier:
+        return json_escape(notifier);
+      case Field::event:
+        return event_name(n.event);
+      case Field::repeat:
+        return n.repeat ? "true" : "false";
+      case Field::cluster:
+        return json_escape(n.cluster);
+      case Field::group:
+        return json_escape(n.group);
+      case Field::status:
+        return status_name(n.status);
+      case Field::previous_status:
+        return status_name(n.previous_status);
+      case Field::total_lag:
+        return std::to_string(n.total_lag);
+      case Field::max_lag_seconds:
+        return format_seconds(n.max_lag_seconds);
+      case Field::partition_count:
+        return std::to_string(n.partition_count);
+      case Field::not_ok_count:
+        return std::to_string(n.partitions_not_ok.size());
+      case Field::worst_topic:
+        return n.worst ? json_escape(n.worst->topic) : "";
+      case Field::worst_partition:
+        return std::to_string(n.worst ? n.worst->partition : -1);
+      case Field::worst_status:
+        return n.worst ? status_name(n.worst->status) : "";
+      case Field::worst_lag:
+        return std::to_string(n.worst ? n.worst->lag : 0);
+      case Field::worst_lag_seconds:
+        return format_seconds(n.worst ? n.worst->lag_seconds : 0);
+      case Field::timestamp:
+        return format_timestamp(n.timestamp_ms);
+      case Field::timestamp_ms:
+        return std::to_string(n.timestamp_ms);
+      case Field::topic:
+        return json_escape(current->topic);
+      case Field::partition:
+        return std::to_string(current->partition);
+      case Field::partition_status:
+        return status_name(current->status);
+      case Field::lag:
+        return std::to_string(current->lag);
+      case Field::lag_seconds:
+        return format_seconds(current->lag_seconds);
+      case Field::comma:
+        return last ? "" : ",";
     }
     return "";
   };
@@ -236,13 +284,27 @@ std::string json_escape(std::string_view s) {
   for (char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           out += fmt::format("\\u{:04x}", c);

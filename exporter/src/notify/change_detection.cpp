@@ -79,7 +79,8 @@ std::vector<Notification> detect_changes(ClusterState& state, const collect::Clu
 
     const bool active = evaluate::status_code(status) >= evaluate::status_code(rules.min_severity);
     if (active) {
-      const bool repeat_due = rules.repeat_interval.count() > 0 && now_ms - st.last_sent_ms >= rules.repeat_interval.count();
+      const bool repeat_due =
+          rules.repeat_interval.count() > 0 && now_ms - st.last_sent_ms >= rules.repeat_interval.count();
       if (!st.notified || status != st.notified_status || repeat_due) {
         const bool repeat = st.notified && status == st.notified_status;
         notification(Event::firing, st.notified ? st.notified_status : st.last_status, repeat);
@@ -112,7 +113,8 @@ std::vector<Notification> detect_changes(ClusterState& state, const collect::Clu
     }
     it = state.erase(it);
   }
-  std::stable_sort(out.begin(), out.end(), [](const Notification& a, const Notification& b) { return a.group < b.group; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Notification& a, const Notification& b) { return a.group < b.group; });
   return out;
 }
 

@@ -45,16 +45,16 @@ inline constexpr int kVanishedPolls = 3;
 struct DetectionRules {
   evaluate::Status min_severity = evaluate::Status::WARN;  // WARN or ERR
   bool send_resolved = true;
-  std::chrono::milliseconds repeat_interval{0};            // 0: never repeat
+  std::chrono::milliseconds repeat_interval{0};  // 0: never repeat
 };
 
 // What the notifier remembers about one group.
 struct GroupState {
   evaluate::Status last_status = evaluate::Status::NOTFOUND;  // last known (OK, WARN or ERR)
-  bool notified = false;          // a firing was decided and no resolved since
+  bool notified = false;                                      // a firing was decided and no resolved since
   evaluate::Status notified_status = evaluate::Status::NOTFOUND;
-  int64_t last_sent_ms = 0;       // evaluation time of the last firing decided
-  int unknown_polls = 0;          // answered polls in a row without a known status
+  int64_t last_sent_ms = 0;  // evaluation time of the last firing decided
+  int unknown_polls = 0;     // answered polls in a row without a known status
 };
 
 // By group name, for one cluster.

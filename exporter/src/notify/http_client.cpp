@@ -125,13 +125,12 @@ HttpOutcome HttpClient::send(const HttpUrl& url, const HttpRequest& request, std
     // An IP address needs no resolver (whose system call could not be interrupted).
     stream.async_connect(tcp::endpoint(literal, url.port), on_connected);
   } else {
-    resolver.async_resolve(url.host, std::to_string(url.port),
-                           [&](const beast::error_code& ec, const tcp::resolver::results_type& results) {
-                             if (ec) return finish(ec, "resolve");
-                             stream.async_connect(results, [&](const beast::error_code& cec, const tcp::endpoint&) {
-                               on_connected(cec);
-                             });
-                           });
+    resolver.async_resolve(
+        url.host, std::to_string(url.port),
+        [&](const beast::error_code& ec, const tcp::resolver::results_type& results) {
+          if (ec) return finish(ec, "resolve");
+          stream.async_connect(results, [&](const beast::error_code& cec, const tcp::endpoint&) { on_connected(cec); });
+        });
   }
   ioc.run();
 

@@ -24,8 +24,8 @@ struct PartitionFacts {
   std::string topic;
   int32_t partition = 0;
   evaluate::Status status = evaluate::Status::OK;  // OK, WARN, STOP, STALL or REWIND
-  int64_t lag = 0;                                  // current lag in offsets
-  double lag_seconds = 0;                           // age of the oldest unconsumed record
+  int64_t lag = 0;                                 // current lag in offsets
+  double lag_seconds = 0;                          // age of the oldest unconsumed record
 };
 
 struct Notification {
@@ -39,14 +39,14 @@ struct Notification {
   // The status before this change: the last one seen for a first notification, the one last
   // notified otherwise; NOTFOUND when the group was not known before.
   evaluate::Status previous_status = evaluate::Status::NOTFOUND;
-  int64_t total_lag = 0;           // sum of the partitions' current lags
-  double max_lag_seconds = 0;      // highest lag in seconds over the group's partitions
+  int64_t total_lag = 0;       // sum of the partitions' current lags
+  double max_lag_seconds = 0;  // highest lag in seconds over the group's partitions
   size_t partition_count = 0;
   // The partition in the worst status (STOP/STALL/REWIND, then WARN, then OK), with the highest
   // lag among those; absent when the group has no partitions (a vanished group).
   std::optional<PartitionFacts> worst;
   std::vector<PartitionFacts> partitions_not_ok;  // sorted by topic, then partition
-  int64_t timestamp_ms = 0;        // evaluation time of the poll (Unix ms)
+  int64_t timestamp_ms = 0;                       // evaluation time of the poll (Unix ms)
 };
 
 }  // namespace lagwatch::notify

@@ -45,7 +45,9 @@ BodyTemplate template_of(const config::NotifierConfig& c) {
 }
 
 // 408 Request Timeout, 429 Too Many Requests and 5xx may pass; other statuses will not change.
-bool worth_retrying(const HttpOutcome& o) { return o.status == 0 || o.status == 408 || o.status == 429 || o.status >= 500; }
+bool worth_retrying(const HttpOutcome& o) {
+  return o.status == 0 || o.status == 408 || o.status == 429 || o.status >= 500;
+}
 
 std::string outcome_text(const HttpOutcome& o) { return o.status != 0 ? "HTTP " + std::to_string(o.status) : o.error; }
 
@@ -154,7 +156,9 @@ void Notifier::deliver(const Notification& n) {
       failed_.fetch_add(1);
       spdlog::error("notifier {}: gave up on {} after {} attempt{} to {}: {}{}", name_, describe(n), attempt,
                     attempt == 1 ? "" : "s", url_.where(), outcome_text(o),
-                    worth_retrying(o) ? "" : (o.status >= 300 && o.status < 400 ? " (redirects are not followed)" : " (not retried)"));
+                    worth_retrying(o)
+                        ? ""
+                        : (o.status >= 300 && o.status < 400 ? " (redirects are not followed)" : " (not retried)"));
       return;
     }
     const auto delay = backoff_delay(attempt, backoff_initial_, backoff_max_);

@@ -84,10 +84,10 @@ class Notifier {
   const std::chrono::milliseconds backoff_max_;
   const size_t queue_size_;
 
-  std::mutex state_mu_;                          // change detection, per cluster
+  std::mutex state_mu_;  // change detection, per cluster
   std::map<std::string, ClusterState> state_;
 
-  mutable std::mutex mu_;                        // the queue and stopping_
+  mutable std::mutex mu_;  // the queue and stopping_
   std::condition_variable wake_;
   std::deque<Notification> queue_;
   bool stopping_ = false;

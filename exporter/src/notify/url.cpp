@@ -14,9 +14,7 @@ bool starts_with_ci(const std::string& s, const std::string& prefix) {
   return true;
 }
 
-bool host_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
-}
+bool host_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_'; }
 
 }  // namespace
 
@@ -85,9 +83,8 @@ std::optional<HttpUrl> parse_http_url(const std::string& text, std::string& prob
       port = after.substr(1);
       if (port.empty()) port = "-";
     }
-    if (url.host.empty() || !std::all_of(url.host.begin(), url.host.end(), [](unsigned char c) {
-          return std::isxdigit(c) || c == ':' || c == '.';
-        })) {
+    if (url.host.empty() || !std::all_of(url.host.begin(), url.host.end(),
+                                         [](unsigned char c) { return std::isxdigit(c) || c == ':' || c == '.'; })) {
       problem = "has an invalid IPv6 address";
       return std::nullopt;
     }
@@ -108,7 +105,8 @@ std::optional<HttpUrl> parse_http_url(const std::string& text, std::string& prob
     }
   }
   if (!port.empty()) {
-    const bool digits = port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
+    const bool digits =
+        port.size() <= 5 && std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); });
     const int value = digits ? std::stoi(port) : 0;
     if (!digits || value < 1 || value > 65535) {
       problem = "has an invalid port; expected a number from 1 to 65535";

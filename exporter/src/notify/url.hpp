@@ -18,9 +18,9 @@
 namespace lagwatch::notify {
 
 struct HttpUrl {
-  std::string host;      // without brackets, e.g. "::1" or "relay.internal"
+  std::string host;  // without brackets, e.g. "::1" or "relay.internal"
   uint16_t port = 80;
-  std::string target;    // path and query as sent in the request line, "/" at least
+  std::string target;  // path and query as sent in the request line, "/" at least
 
   // "host:port" ("[::1]:8080" for IPv6): how logs and messages name the receiver.
   std::string where() const;

@@ -182,7 +182,8 @@ std::optional<http::Response> burrow_api(const http::Request& req, const Views& 
                    {{"topics", consumer_detail(view, *ev, static_cast<size_t>(config.evaluation.window))}});
     }
     if (parts.size() == 6 && (parts[5] == "status" || parts[5] == "lag")) {
-      return reply(req, 200, false, "consumer status returned", {{"status", group_status(cluster, *ev, parts[5] == "lag")}});
+      return reply(req, 200, false, "consumer status returned",
+                   {{"status", group_status(cluster, *ev, parts[5] == "lag")}});
     }
   }
   return not_found(req, "no such endpoint: " + req.path);

@@ -26,7 +26,7 @@
 namespace lagwatch::publish {
 
 // nullopt when the path is not one of Burrow's (the caller serves its other routes).
-std::optional<http::Response> burrow_api(const http::Request& request, const Views& views,
-                                         const config::Config& config, bool ready);
+std::optional<http::Response> burrow_api(const http::Request& request, const Views& views, const config::Config& config,
+                                         bool ready);
 
 }  // namespace lagwatch::publish

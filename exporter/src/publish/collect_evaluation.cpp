@@ -29,7 +29,8 @@ void collect_evaluation(const Views& views, Families& out) {
   auto b_partition_status =
       out.gauge("burrow_kafka_topic_partition_status",
                 "Status of a group's partition as Burrow's index: 1 OK, 2 WARN, 4 STOP, 5 STALL, 6 REWIND.");
-  auto b_offset = out.gauge("burrow_kafka_consumer_current_offset", "Latest committed offset of the group on a partition.");
+  auto b_offset =
+      out.gauge("burrow_kafka_consumer_current_offset", "Latest committed offset of the group on a partition.");
   auto b_lag = out.gauge("burrow_kafka_consumer_partition_lag", "Current lag of the group on a partition.");
   auto b_topic_offset = out.gauge("burrow_kafka_topic_partition_offset", "Log end offset of a partition.");
 
@@ -47,7 +48,8 @@ void collect_evaluation(const Views& views, Families& out) {
         const std::string partition = std::to_string(p.partition);
         double code = evaluate::status_code(p.verdict.status);
         out.add(partition_status,
-                {{"cluster", cluster}, {"consumergroup", ev.group}, {"topic", p.topic}, {"partition", partition}}, code);
+                {{"cluster", cluster}, {"consumergroup", ev.group}, {"topic", p.topic}, {"partition", partition}},
+                code);
         Labels b{{"cluster", cluster}, {"consumer_group", ev.group}, {"topic", p.topic}, {"partition", partition}};
         out.add(b_partition_status, b, code);
         if (p.end) out.add(b_offset, b, static_cast<double>(p.end->offset));

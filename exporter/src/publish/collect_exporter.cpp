@@ -21,9 +21,10 @@ void collect_exporter(const Views& views, Families& out) {
   auto groups = out.gauge("lagwatch_consumergroups", "Consumer groups tracked in a cluster.");
   auto parts = out.gauge("lagwatch_partitions", "Partitions tracked in a cluster (after topic filters).");
   auto requests = out.gauge("lagwatch_poll_requests", "Kafka requests made by the last poll, by API.");
-  auto unsupported = out.gauge("lagwatch_kafka_api_unsupported",
-                               "1 for a Kafka API the cluster's brokers do not offer, or that failed on its last attempt "
-                               "(DescribeConfigs); the metrics that depend on it are absent.");
+  auto unsupported =
+      out.gauge("lagwatch_kafka_api_unsupported",
+                "1 for a Kafka API the cluster's brokers do not offer, or that failed on its last attempt "
+                "(DescribeConfigs); the metrics that depend on it are absent.");
 
   for (const auto& [cluster, view] : views) {
     const auto& snap = *view->snapshot;

@@ -16,11 +16,11 @@ void collect_groups(const Views& views, Families& out) {
                            "Members of a consumer group (absent where DescribeGroups is not supported).");
   auto lag_seconds = out.gauge("lagwatch_consumergroup_lag_seconds",
                                "Age of the oldest record the group has not consumed on a partition; 0 when caught up.");
-  auto lag_seconds_lb = out.gauge(
-      "lagwatch_consumergroup_lag_seconds_is_lower_bound",
-      "Present (1) where the committed offset is older than lagwatch's offset history, so lag in seconds is a lower bound.");
-  auto max_lag_seconds = out.gauge("lagwatch_consumergroup_max_lag_seconds",
-                                   "Largest lag in seconds over a consumer group's partitions.");
+  auto lag_seconds_lb = out.gauge("lagwatch_consumergroup_lag_seconds_is_lower_bound",
+                                  "Present (1) where the committed offset is older than lagwatch's offset history, so "
+                                  "lag in seconds is a lower bound.");
+  auto max_lag_seconds =
+      out.gauge("lagwatch_consumergroup_max_lag_seconds", "Largest lag in seconds over a consumer group's partitions.");
   auto uncommitted = out.gauge("lagwatch_consumergroup_uncommitted_partitions",
                                "Partitions of a topic the group consumes on which it has no committed offset.");
   auto state = out.gauge("lagwatch_consumergroup_info",
@@ -34,7 +34,9 @@ void collect_groups(const Views& views, Families& out) {
 
       std::map<std::string, std::pair<double, double>> per_topic;  // offset sum, lag sum
       for (const auto& p : g.partitions) {
-        Labels l{{"cluster", cluster}, {"consumergroup", g.group}, {"topic", p.topic},
+        Labels l{{"cluster", cluster},
+                 {"consumergroup", g.group},
+                 {"topic", p.topic},
                  {"partition", std::to_string(p.partition)}};
         out.add(offset, l, static_cast<double>(p.committed_offset));
         auto& sums = per_topic[p.topic];

@@ -15,14 +15,15 @@ void collect_health(const Views& views, Families& out) {
   auto replicas = out.gauge("kafka_server_replicamanager_partitioncount", "Partitions with a replica on a broker.");
   auto offline = out.gauge("kafka_controller_kafkacontroller_offlinepartitionscount",
                            "Partitions without a live leader in the cluster.");
-  auto under_min = out.gauge("kafka_server_replicamanager_underminisrpartitioncount",
-                             "Partitions whose ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
+  auto under_min =
+      out.gauge("kafka_server_replicamanager_underminisrpartitioncount",
+                "Partitions whose ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
   auto at_min = out.gauge("kafka_server_replicamanager_atminisrpartitioncount",
                           "Partitions whose ISR equals the topic's min.insync.replicas (needs DescribeConfigs).");
 
   auto active_controller = out.gauge("kafka_controller_kafkacontroller_activecontrollercount",
-                                    "1 for the broker that is the active controller, 0 for the other live brokers: "
-                                    "the sum over a cluster must be 1.");
+                                     "1 for the broker that is the active controller, 0 for the other live brokers: "
+                                     "the sum over a cluster must be 1.");
   auto controller_id = out.gauge("lagwatch_cluster_controller_id",
                                  "Broker id of the active controller as Metadata reports it, -1 when none is known.");
   auto c_urp = out.gauge("lagwatch_cluster_under_replicated_partitions", "Under-replicated partitions in the cluster.");
@@ -32,12 +33,16 @@ void collect_health(const Views& views, Families& out) {
                                    "Online partitions whose leader is not their preferred (first) replica.");
   auto c_down = out.gauge("lagwatch_cluster_brokers_down",
                           "Brokers named in replica sets but missing from the cluster's broker list.");
-  auto b_up = out.gauge("lagwatch_broker_up", "1 if the broker is in the cluster's broker list, 0 if only replica sets name it.");
-  auto b_share = out.gauge("lagwatch_broker_leader_share", "Share of the cluster's online partitions a broker leads (0 to 1).");
+  auto b_up = out.gauge("lagwatch_broker_up",
+                        "1 if the broker is in the cluster's broker list, 0 if only replica sets name it.");
+  auto b_share =
+      out.gauge("lagwatch_broker_leader_share", "Share of the cluster's online partitions a broker leads (0 to 1).");
   auto p_under_min = out.gauge("lagwatch_topic_partition_under_min_isr",
-                               "Present (1) for an online partition whose ISR is smaller than the topic's min.insync.replicas (needs DescribeConfigs).");
-  auto p_at_min = out.gauge("lagwatch_topic_partition_at_min_isr",
-                            "Present (1) for an online partition whose ISR equals min.insync.replicas: one more loss blocks acks=all.");
+                               "Present (1) for an online partition whose ISR is smaller than the topic's "
+                               "min.insync.replicas (needs DescribeConfigs).");
+  auto p_at_min = out.gauge(
+      "lagwatch_topic_partition_at_min_isr",
+      "Present (1) for an online partition whose ISR equals min.insync.replicas: one more loss blocks acks=all.");
   auto p_offline = out.gauge("lagwatch_topic_partition_offline",
                              "Present (1) for a partition with no leader or a leader that is not a live broker.");
 

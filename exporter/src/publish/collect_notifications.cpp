@@ -7,12 +7,11 @@ namespace lagwatch::publish {
 std::string notification_families(const std::vector<notify::NotifierCounters>& counters) {
   if (counters.empty()) return {};
   Families out;
-  auto sent = out.counter("lagwatch_notifications_sent_total",
-                          "Notifications a webhook accepted (2xx), per notifier.");
-  auto failed = out.counter("lagwatch_notifications_failed_total",
-                            "Notifications given up on (attempts used up, or a status not worth retrying), per notifier.");
-  auto retries = out.counter("lagwatch_notification_retries_total",
-                             "Delivery attempts after the first, per notifier.");
+  auto sent = out.counter("lagwatch_notifications_sent_total", "Notifications a webhook accepted (2xx), per notifier.");
+  auto failed =
+      out.counter("lagwatch_notifications_failed_total",
+                  "Notifications given up on (attempts used up, or a status not worth retrying), per notifier.");
+  auto retries = out.counter("lagwatch_notification_retries_total", "Delivery attempts after the first, per notifier.");
   auto dropped = out.counter("lagwatch_notifications_dropped_total",
                              "Notifications not queued because the notifier's queue was full.");
   for (const auto& c : counters) {

@@ -4,7 +4,8 @@
 namespace lagwatch::publish {
 
 void collect_topic_configs(const Views& views, Families& out) {
-  auto rf = out.gauge("lagwatch_topic_replication_factor", "Replication factor of a topic (smallest over its partitions).");
+  auto rf =
+      out.gauge("lagwatch_topic_replication_factor", "Replication factor of a topic (smallest over its partitions).");
   auto min_isr = out.gauge("lagwatch_topic_min_insync_replicas",
                            "Effective min.insync.replicas of a topic (needs DescribeConfigs).");
   auto retention = out.gauge("lagwatch_topic_retention_seconds",

@@ -5,9 +5,7 @@
 namespace lagwatch::publish {
 namespace {
 
-double now_unix() {
-  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
+double now_unix() { return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count(); }
 
 }  // namespace
 
@@ -29,7 +27,8 @@ std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& vi
   for (const auto& p : page->pieces) page->text_size += p.size();
   // Level 3, zlib's best of its fast strategy: at 800 000 series (90 MB) level 6 took about
   // 1 s more per poll for a body only ~10% smaller (docs/performance.md).
-  page->gzipped = std::make_unique<http::GzipPrefix>(std::vector<std::string_view>(page->pieces.begin(), page->pieces.end()), 3);
+  page->gzipped =
+      std::make_unique<http::GzipPrefix>(std::vector<std::string_view>(page->pieces.begin(), page->pieces.end()), 3);
   for (const auto& [cluster, view] : views) {
     page->finished_unix.emplace_back(
         cluster, std::chrono::duration<double>(view->snapshot->finished.time_since_epoch()).count());

@@ -54,7 +54,7 @@ class MetricsPage {
   mutable std::mutex mu_;  // guards the two pointers below, never held while rendering
   Views views_;
   std::shared_ptr<const Rendered> page_;
-  std::mutex render_mu_;   // one render at a time, so the newest views always win
+  std::mutex render_mu_;  // one render at a time, so the newest views always win
 };
 
 }  // namespace lagwatch::publish

@@ -18,8 +18,7 @@ void OffsetHistory::add(int64_t time_ms, int64_t log_end_offset) {
   // point remembers when it went idle; moving its last point remembers it is still idle, which
   // is where a consumer's offset (== x) was appended.
   size_t n = points_.size();
-  if (n >= 2 && points_[n - 1].log_end_offset == log_end_offset &&
-      points_[n - 2].log_end_offset == log_end_offset) {
+  if (n >= 2 && points_[n - 1].log_end_offset == log_end_offset && points_[n - 2].log_end_offset == log_end_offset) {
     points_[n - 1].time_ms = time_ms;
     return;
   }
