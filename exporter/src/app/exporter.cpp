@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -200,53 +199,50 @@ ReloadResult Exporter::apply(config::Config next) {
   const bool globals_same =
       next.poll == current->poll && next.lag == current->lag && next.evaluation == current->evaluation;
 
-  // Build every new poller before touching the running ones: a client that cannot be created
-  // fails the reload with nothing changed.
-  std::vector<Running> kept, started;
+  // The pollers of `next`, in its order: a running one where its cluster is unchanged (moved
+  // over below), else a new one. Every new poller is built before the running ones are touched:
+  // a client that cannot be created fails the reload with nothing changed.
+  std::vector<Running> planned;
+  std::vector<bool> is_new;
   std::vector<std::string> added, changed, removed;
-  std::set<std::string> next_names;
-  std::vector<Running> fresh;
   for (const auto& cluster : next.clusters) {
-    next_names.insert(cluster.name);
     const auto old =
         std::find_if(pollers_.begin(), pollers_.end(), [&](const Running& r) { return r.cluster == cluster.name; });
     const bool same = old != pollers_.end() && globals_same && old->settings == cluster &&
                       next.poll_interval_for(cluster) == current->poll_interval_for(old->settings);
-    if (same) continue;
+    is_new.push_back(!same);
+    if (same) {
+      planned.push_back(Running{cluster.name, cluster, nullptr, nullptr});
+      continue;
+    }
     (old == pollers_.end() ? added : changed).push_back(cluster.name);
-    fresh.push_back(make_poller(next, cluster));  // may throw: nothing has changed yet
+    planned.push_back(make_poller(next, cluster));  // may throw: nothing has changed yet
   }
   for (const auto& r : pollers_) {
-    if (!next_names.count(r.cluster)) removed.push_back(r.cluster);
+    const bool kept = std::any_of(next.clusters.begin(), next.clusters.end(),
+                                  [&](const config::ClusterConfig& c) { return c.name == r.cluster; });
+    if (!kept) removed.push_back(r.cluster);
   }
   const bool notifiers_same = next.notifiers == current->notifiers;
   auto notifiers = notifiers_same ? nullptr : std::make_shared<notify::Notifiers>(next.notifiers);
 
-  std::vector<Running> retiring;
   std::shared_ptr<notify::Notifiers> old_notifiers;
   {
     std::lock_guard publish_lock(publish_mu_);
-    std::vector<Running> running;
-    for (auto& r : pollers_) {
-      const bool gone =
-          !next_names.count(r.cluster) || std::find(changed.begin(), changed.end(), r.cluster) != changed.end();
-      if (gone) {
-        *r.live = false;
-        retiring.push_back(std::move(r));
-      } else {
-        running.push_back(std::move(r));
-      }
+    for (size_t i = 0; i < planned.size(); ++i) {
+      if (is_new[i]) continue;
+      auto old = std::find_if(pollers_.begin(), pollers_.end(),
+                              [&](const Running& r) { return r.cluster == planned[i].cluster; });
+      planned[i] = std::move(*old);
     }
-    // In the configuration's order, so poll_all() and the logs follow the file.
-    for (auto& f : fresh) running.push_back(std::move(f));
-    std::stable_sort(running.begin(), running.end(), [&](const Running& a, const Running& b) {
-      auto pos = [&](const std::string& n) {
-        return std::find_if(next.clusters.begin(), next.clusters.end(), [&](const auto& c) { return c.name == n; }) -
-               next.clusters.begin();
-      };
-      return pos(a.cluster) < pos(b.cluster);
-    });
-    pollers_ = std::move(running);
+    // What was not moved over is retired: its cluster is gone or has a new poller.
+    for (auto& r : pollers_) {
+      if (!r.poller) continue;
+      *r.live = false;
+      r.poller->request_stop();
+      retired_.push_back(std::move(r));
+    }
+    pollers_ = std::move(planned);
     if (notifiers) {
       old_notifiers = std::move(notifiers_);
       notifiers_ = notifiers;
@@ -254,17 +250,10 @@ ReloadResult Exporter::apply(config::Config next) {
     config_ = std::make_shared<const config::Config>(std::move(next));
   }
   for (const auto& name : removed) page_.remove(name);
-  for (auto& r : retiring) {
-    r.poller->request_stop();
-    retired_.push_back(std::move(r));
-  }
   reap_retired(false);  // those that have finished since; the others are joined later
   if (background_) {
-    for (auto& p : pollers_) {
-      if (std::find(added.begin(), added.end(), p.cluster) != added.end() ||
-          std::find(changed.begin(), changed.end(), p.cluster) != changed.end()) {
-        p.poller->start();
-      }
+    for (size_t i = 0; i < pollers_.size(); ++i) {
+      if (is_new[i]) pollers_[i].poller->start();
     }
   }
   if (old_notifiers) old_notifiers->stop();
@@ -316,12 +305,7 @@ http::Response Exporter::handle(const http::Request& request) {
     return r;
   }
   if (request.path == cfg->web.telemetry_path) {
-    std::shared_ptr<notify::Notifiers> notifiers;
-    {
-      std::lock_guard lock(publish_mu_);
-      notifiers = notifiers_;
-    }
-    auto body = page_.scrape(request.accepts_gzip(), publish::notification_families(notifiers->counters()) +
+    auto body = page_.scrape(request.accepts_gzip(), publish::notification_families(notifier_counters()) +
                                                          publish::reload_families(reload_state()));
     http::Response r;
     r.content_type = "text/plain; version=0.0.4; charset=utf-8";
