@@ -1,7 +1,6 @@
 // The HTTP server under slow-loris load on loopback: thousands of connections that trickle their
 // request heads must not keep a scrape from being served, nor flood the log.
 #include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -21,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "http/server.hpp"
 #include "slowloris.hpp"
 #include "util/open_file_limit.hpp"
@@ -37,39 +37,7 @@ using namespace std::chrono_literals;
 using testing::scrape;
 using testing::SlowLoris;
 
-class LineCounter : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  std::vector<std::string> lines() {
-    std::lock_guard lock(mutex_);
-    return lines_;
-  }
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    lines_.emplace_back(msg.payload.data(), msg.payload.size());
-  }
-  void flush_() override {}
-
- private:
-  std::vector<std::string> lines_;
-};
-
-class CapturedLog {
- public:
-  CapturedLog() : previous_(spdlog::default_logger()), sink_(std::make_shared<LineCounter>()) {
-    auto logger = std::make_shared<spdlog::logger>("test", sink_);
-    logger->set_level(spdlog::level::info);
-    spdlog::set_default_logger(logger);
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::vector<std::string> lines() { return sink_->lines(); }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::shared_ptr<LineCounter> sink_;
-};
+using testing::CapturedLog;
 
 http::Response metrics_page(const http::Request&) {
   http::Response r;

@@ -84,19 +84,7 @@ uint16_t listening_port(ChildProcess& p) {
 }
 
 lagwatch::testing::HttpReply http_post(uint16_t port, const std::string& target) {
-  namespace beast = boost::beast;
-  namespace http = beast::http;
-  boost::asio::io_context ioc;
-  boost::asio::ip::tcp::socket socket(ioc);
-  socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::empty_body> req{http::verb::post, target, 11};
-  req.set(http::field::host, "127.0.0.1");
-  req.content_length(0);
-  http::write(socket, req);
-  beast::flat_buffer buffer;
-  http::response<http::string_body> res;
-  http::read(socket, buffer, res);
-  return {static_cast<int>(res.result_int()), {}, res.body()};
+  return lagwatch::testing::http_request(port, boost::beast::http::verb::post, target);
 }
 
 std::string cluster_yaml(const std::vector<std::pair<std::string, std::string>>& clusters,

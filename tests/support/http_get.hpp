@@ -1,4 +1,4 @@
-// A minimal blocking HTTP client for tests: one GET on a fresh connection to 127.0.0.1.
+// A minimal blocking HTTP client for tests: one request on a fresh connection to 127.0.0.1.
 #pragma once
 
 #include <boost/asio/connect.hpp>
@@ -16,16 +16,18 @@ struct HttpReply {
   std::string body;
 };
 
-inline HttpReply http_get(uint16_t port, const std::string& target,
-                          const std::map<std::string, std::string>& headers = {}) {
+// One request without a body (Content-Length: 0 where the method expects one, e.g. POST).
+inline HttpReply http_request(uint16_t port, boost::beast::http::verb method, const std::string& target,
+                              const std::map<std::string, std::string>& headers = {}) {
   namespace beast = boost::beast;
   namespace http = beast::http;
   boost::asio::io_context ioc;
   boost::asio::ip::tcp::socket socket(ioc);
   socket.connect({boost::asio::ip::make_address("127.0.0.1"), port});
-  http::request<http::empty_body> req{http::verb::get, target, 11};
+  http::request<http::empty_body> req{method, target, 11};
   req.set(http::field::host, "127.0.0.1");
   for (const auto& [k, v] : headers) req.set(k, v);
+  req.prepare_payload();
   http::write(socket, req);
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
@@ -43,6 +45,11 @@ inline HttpReply http_get(uint16_t port, const std::string& target,
   beast::error_code ec;
   socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ec);
   return out;
+}
+
+inline HttpReply http_get(uint16_t port, const std::string& target,
+                          const std::map<std::string, std::string>& headers = {}) {
+  return http_request(port, boost::beast::http::verb::get, target, headers);
 }
 
 }  // namespace lagwatch::testing

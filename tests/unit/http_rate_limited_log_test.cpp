@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <memory>
@@ -7,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "util/rate_limited_log.hpp"
 
 namespace lagwatch::util {
@@ -14,37 +14,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-class LineSink : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  std::vector<std::string> lines;
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    lines.emplace_back(msg.payload.data(), msg.payload.size());
-  }
-  void flush_() override {}
-};
-
-// Routes the default logger into a LineSink for the test's lifetime.
-class CapturedLog {
- public:
-  CapturedLog() : previous_(spdlog::default_logger()), sink_(std::make_shared<LineSink>()) {
-    auto logger = std::make_shared<spdlog::logger>("test", sink_);
-    logger->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  const std::vector<std::string>& lines() const { return sink_->lines; }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::shared_ptr<LineSink> sink_;
-};
+using lagwatch::testing::CapturedLog;
 
 TEST(HttpRateLimitedLog, FirstEventLoggedThenOneLinePerPeriodWithCount) {
-  CapturedLog captured;
+  CapturedLog captured{spdlog::level::trace};
   RateLimitedLog log(60s);
   const auto t0 = RateLimitedLog::Clock::time_point{} + 1000s;
   log.note(spdlog::level::warn, "k", "refused", t0);
@@ -60,7 +33,7 @@ TEST(HttpRateLimitedLog, FirstEventLoggedThenOneLinePerPeriodWithCount) {
 }
 
 TEST(HttpRateLimitedLog, KindsAreIndependent) {
-  CapturedLog captured;
+  CapturedLog captured{spdlog::level::trace};
   RateLimitedLog log(60s);
   const auto t0 = RateLimitedLog::Clock::time_point{} + 1000s;
   log.note(spdlog::level::warn, "a", "event a", t0);
@@ -70,7 +43,7 @@ TEST(HttpRateLimitedLog, KindsAreIndependent) {
 }
 
 TEST(HttpRateLimitedLog, FlushReportsWhatIsPendingOnce) {
-  CapturedLog captured;
+  CapturedLog captured{spdlog::level::trace};
   {
     RateLimitedLog log(60s);
     const auto t0 = RateLimitedLog::Clock::time_point{} + 1000s;

@@ -1,5 +1,4 @@
 #include <gtest/gtest.h>
-#include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <atomic>
@@ -20,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "captured_log.hpp"
 #include "http/gzip.hpp"
 #include "http/server.hpp"
 
@@ -151,7 +151,7 @@ const std::string& large_body() {
 }
 
 // The routes the tests talk to, and what the handler saw.
-class HttpServerTest : public testing::Test {
+class HttpServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     server_ = std::make_unique<Server>("127.0.0.1:0", [this](const Request& r) { return handle(r); });
@@ -707,41 +707,7 @@ TEST(HttpServer, StopFromHandlerThreadIsRefused) {
 
 // ---- Hardening: deadlines, the connection cap, logging ----
 
-// Collects log lines; the server logs from its own threads.
-class LineSink : public spdlog::sinks::base_sink<std::mutex> {
- public:
-  std::vector<std::string> lines() {
-    std::lock_guard lock(mutex_);
-    return lines_;
-  }
-
- protected:
-  void sink_it_(const spdlog::details::log_msg& msg) override {
-    lines_.emplace_back(msg.payload.data(), msg.payload.size());
-  }
-  void flush_() override {}
-
- private:
-  std::vector<std::string> lines_;
-};
-
-// Routes the default logger into a LineSink while it lives.
-class CapturedLog {
- public:
-  CapturedLog() : previous_(spdlog::default_logger()), sink_(std::make_shared<LineSink>()) {
-    auto logger = std::make_shared<spdlog::logger>("test", sink_);
-    logger->set_level(spdlog::level::info);
-    spdlog::set_default_logger(logger);
-  }
-  ~CapturedLog() { spdlog::set_default_logger(previous_); }
-  CapturedLog(const CapturedLog&) = delete;
-  CapturedLog& operator=(const CapturedLog&) = delete;
-  std::vector<std::string> lines() { return sink_->lines(); }
-
- private:
-  std::shared_ptr<spdlog::logger> previous_;
-  std::shared_ptr<LineSink> sink_;
-};
+using lagwatch::testing::CapturedLog;
 
 // Whether the server has closed a plain socket, without waiting: EOF or reset is closed, "would
 // block" is open.
