@@ -1,0 +1,69 @@
+#include "kafka/wire/api.hpp"
+
+#include <algorithm>
+
+namespace lagwatch::kafka::wire {
+namespace {
+
+struct ApiFacts {
+  ApiKey key;
+  const char* name;
+  VersionRange implemented;
+  int16_t first_flexible;  // INT16_MAX: no flexible version
+};
+
+// Lower bounds: the oldest version each API has on brokers lagwatch supports (Kafka 1.0+);
+// Kafka 4.0 removed versions below these for most APIs (KIP-896). Upper bounds: the newest
+// version whose fields lagwatch decodes.
+constexpr ApiFacts kApis[] = {
+    {ApiKey::fetch, "Fetch", {4, 12}, 12},
+    {ApiKey::list_offsets, "ListOffsets", {1, 8}, 6},
+    {ApiKey::metadata, "Metadata", {0, 12}, 9},
+    {ApiKey::offset_fetch, "OffsetFetch", {1, 9}, 6},
+    {ApiKey::find_coordinator, "FindCoordinator", {0, 5}, 3},
+    {ApiKey::describe_groups, "DescribeGroups", {0, 5}, 5},
+    {ApiKey::list_groups, "ListGroups", {0, 5}, 3},
+    {ApiKey::sasl_handshake, "SaslHandshake", {0, 1}, INT16_MAX},
+    {ApiKey::api_versions, "ApiVersions", {0, 3}, 3},
+    {ApiKey::describe_configs, "DescribeConfigs", {0, 4}, 4},
+    {ApiKey::describe_log_dirs, "DescribeLogDirs", {0, -1}, 2},
+    {ApiKey::sasl_authenticate, "SaslAuthenticate", {0, 2}, 2},
+    {ApiKey::describe_quorum, "DescribeQuorum", {0, -1}, 0},
+    {ApiKey::describe_cluster, "DescribeCluster", {0, -1}, 0},
+    {ApiKey::consumer_group_describe, "ConsumerGroupDescribe", {0, -1}, 0},
+};
+
+const ApiFacts* facts(int16_t key) {
+  for (const auto& a : kApis) {
+    if (static_cast<int16_t>(a.key) == key) return &a;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::string api_name(int16_t key) {
+  if (const auto* a = facts(key)) return a->name;
+  return "ApiKey(" + std::to_string(key) + ")";
+}
+
+VersionRange implemented_versions(ApiKey key) {
+  const auto* a = facts(static_cast<int16_t>(key));
+  return a ? a->implemented : VersionRange{};
+}
+
+bool is_flexible(ApiKey key, int16_t version) {
+  const auto* a = facts(static_cast<int16_t>(key));
+  return a && version >= a->first_flexible;
+}
+
+std::optional<int16_t> pick_version(ApiKey key, VersionRange broker) {
+  const VersionRange ours = implemented_versions(key);
+  if (ours.empty() || broker.empty()) return std::nullopt;
+  const int16_t hi = std::min(ours.max, broker.max);
+  const int16_t lo = std::max(ours.min, broker.min);
+  if (hi < lo) return std::nullopt;
+  return hi;
+}
+
+}  // namespace lagwatch::kafka::wire
