@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git ca-certificates curl
-  librdkafka-dev zlib1g-dev
+  librdkafka-dev zlib1g-dev liblz4-dev libsnappy-dev libzstd-dev libssl-dev openssl
   prometheus-cpp-dev
   libboost-dev
   libyaml-cpp-dev
