@@ -1,0 +1,75 @@
+#include "kafka/protocol/find_coordinator.hpp"
+
+#include <stdexcept>
+
+#include "kafka/wire/api.hpp"
+
+namespace lagwatch::kafka::protocol {
+namespace {
+
+void check_version(int16_t version) {
+  const auto range = wire::implemented_versions(wire::ApiKey::find_coordinator);
+  if (version < range.min || version > range.max)
+    throw std::invalid_argument("FindCoordinator version " + std::to_string(version) + " is not implemented");
+}
+
+}  // namespace
+
+void encode(wire::Writer& w, const FindCoordinatorRequest& request, int16_t version) {
+  check_version(version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
+  if (version < 4) {
+    if (request.coordinator_keys.size() != 1)
+      throw std::invalid_argument("FindCoordinator v" + std::to_string(version) + " carries exactly one key, not " +
+                                  std::to_string(request.coordinator_keys.size()));
+    w.string(request.coordinator_keys.front(), flexible);
+  }
+  if (version >= 1) {
+    w.int8(request.key_type);
+  } else if (request.key_type != kCoordinatorGroup) {
+    throw std::invalid_argument("FindCoordinator v0 finds group coordinators only");
+  }
+  if (version >= 4) {
+    w.array_length(request.coordinator_keys.size(), flexible);
+    for (const auto& k : request.coordinator_keys) w.string(k, flexible);
+  }
+  if (flexible) w.no_tagged_fields();
+}
+
+FindCoordinatorResponse decode_find_coordinator_response(wire::Reader& r, int16_t version,
+                                                         std::string_view requested_key) {
+  check_version(version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
+  FindCoordinatorResponse out;
+  if (version >= 1) out.throttle_time_ms = r.int32("throttle_time_ms");
+  if (version < 4) {
+    FindCoordinatorResponseCoordinator c;
+    c.key = std::string(requested_key);
+    c.error_code = r.int16("error_code");
+    if (version >= 1) c.error_message = r.nullable_string("error_message", flexible);
+    c.node_id = r.int32("node_id");
+    c.host = r.string("host", flexible);
+    c.port = r.int32("port");
+    out.coordinators.push_back(std::move(c));
+  } else {
+    // key 1, node id 4, host 1, port 4, error 2, message 1, tagged fields 1 (all compact).
+    const size_t n = r.count("coordinators", flexible, 14);
+    out.coordinators.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      auto s = r.scope("coordinators", i);
+      FindCoordinatorResponseCoordinator c;
+      c.key = r.string("key", flexible);
+      c.node_id = r.int32("node_id");
+      c.host = r.string("host", flexible);
+      c.port = r.int32("port");
+      c.error_code = r.int16("error_code");
+      c.error_message = r.nullable_string("error_message", flexible);
+      if (flexible) r.skip_tagged_fields();
+      out.coordinators.push_back(std::move(c));
+    }
+  }
+  if (flexible) r.skip_tagged_fields();
+  return out;
+}
+
+}  // namespace lagwatch::kafka::protocol
