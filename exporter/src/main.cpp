@@ -6,6 +6,7 @@
 //   lagwatch check-config FILE  validate a config and print it with secrets masked
 //   lagwatch evaluate [FILE]    apply the Burrow rules to one window (JSON) and explain
 //   lagwatch version | help
+#include <librdkafka/rdkafka.h>
 #include <spdlog/spdlog.h>
 
 #include <fstream>
@@ -20,7 +21,7 @@
 #include "demo/demo_runner.hpp"
 #include "demo/loadgen.hpp"
 #include "evaluate/evaluate_command.hpp"
-#include "kafka/client.hpp"
+#include "kafka/kafka_error.hpp"
 #include "util/open_file_limit.hpp"
 
 namespace {

@@ -48,7 +48,7 @@
 
 #include "app/exporter.hpp"
 #include "demo/mock_cluster.hpp"
-#include "kafka/handles.hpp"
+#include "rdkafka/handles.hpp"
 #include "scrapers.hpp"
 
 extern char** environ;
@@ -113,8 +113,8 @@ std::string group_name(int g) { return "group-" + std::to_string(g); }
 // its bootstrap string and "ready", then obeys one-letter commands: 'p' start producing,
 // 's' slow broker 2 down, EOF exit.
 
-kafka::ClientPtr client(rd_kafka_type_t type, const std::map<std::string, std::string>& props) {
-  kafka::ConfPtr conf(rd_kafka_conf_new());
+rdkafka::ClientPtr client(rd_kafka_type_t type, const std::map<std::string, std::string>& props) {
+  rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   for (const auto& [k, v] : props) {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -124,7 +124,7 @@ kafka::ClientPtr client(rd_kafka_type_t type, const std::map<std::string, std::s
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk) throw std::runtime_error(err);
   conf.release();
-  return kafka::ClientPtr(rk);
+  return rdkafka::ClientPtr(rk);
 }
 
 // Runs fn(i) for i in [0, n) on `threads` threads.
@@ -167,7 +167,7 @@ std::vector<std::pair<int, int>> group_partitions(const Scale& s, int g) {
                                                  {"group.id", group_name(g)},
                                                  {"enable.auto.commit", "false"},
                                                  {"log_level", "3"}});
-      kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(s.group_partitions));
+      rdkafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(s.group_partitions));
       for (auto [t, p] : group_partitions(s, g)) {
         rd_kafka_topic_partition_list_add(list.get(), topic_name(t).c_str(), p)->offset = 0;
       }

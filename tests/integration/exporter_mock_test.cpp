@@ -9,6 +9,7 @@
 #include "demo/mock_cluster.hpp"
 #include "http/gzip.hpp"
 #include "http_get.hpp"
+#include "kafka/kafka_error.hpp"
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
 #include "test_config.hpp"
@@ -172,9 +173,10 @@ TEST_F(ExporterOnMock, ClusterDownIsReportedAndRecoveredFrom) {
   EXPECT_EQ(down.count("kafka_consumergroup_lag"), 0u);
 
   cluster_.set_broker_up(-1, true);
-  // librdkafka reconnects with backoff; give it a few polls.
+  // The client reconnects after a backoff (100 ms, doubling): a few polls, a moment apart.
   std::optional<double> up;
   for (int i = 0; i < 10 && up != 1.0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
     exporter.poll_all();
     up = scrape(exporter).get("lagwatch_cluster_up", {{"cluster", "mock"}});
   }

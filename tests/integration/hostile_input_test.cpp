@@ -48,7 +48,7 @@ TEST(HostileInput, RequestTimeoutAboveWhatTheClientTakesIsRefusedByCheckConfig) 
 
 TEST(HostileInput, UnknownKafkaPropertyIsRefusedByCheckConfig) {
   expect_refused(check(kCluster + "    properties:\n      no.such.property: x\n"),
-                 "clusters[0].properties.no.such.property: no such librdkafka property");
+                 "clusters[0].properties.no.such.property: lagwatch does not use this property");
 }
 
 TEST(HostileInput, EmptyBracketsAreNotAListenAddress) {

@@ -12,8 +12,8 @@
 
 #include "demo/mock_cluster.hpp"
 #include "demo/traffic.hpp"
-#include "kafka/client.hpp"
-#include "kafka/group_offsets.hpp"
+#include "kafka/requests/group_offsets.hpp"
+#include "kafka/requests/metadata.hpp"
 #include "kafka_fixture.hpp"
 
 extern char** environ;
@@ -36,11 +36,12 @@ int64_t committed_sum(const std::string& bootstrap, const std::string& group, co
   kafka::ClientSettings settings;
   settings.cluster = "mock";
   settings.bootstrap_servers = {bootstrap};
-  kafka::Client client(settings);
-  auto names = std::make_shared<std::vector<std::pair<std::string, int32_t>>>();
+  kafka::ClusterClient client(settings);
+  kafka::fetch_metadata(client);  // the brokers, where the coordinator is
+  auto names = std::make_shared<kafka::PartitionNames>();
   for (int p = 0; p < partitions; ++p) names->emplace_back(topic, p);
   kafka::GroupOffsetsRequest request{group, names};
-  auto results = kafka::fetch_group_offsets(client, {request}, 1);
+  auto results = kafka::fetch_group_offsets(client, {request}).results;
   int64_t sum = 0;
   for (const auto& o : results.at(0).offsets) sum += o.offset;
   return sum;

@@ -8,13 +8,13 @@
 #include <string>
 #include <vector>
 
-#include "kafka/handles.hpp"
+#include "rdkafka/handles.hpp"
 
 namespace lagwatch::testing {
 
-inline kafka::ClientPtr new_client(rd_kafka_type_t type, const std::string& bootstrap,
+inline rdkafka::ClientPtr new_client(rd_kafka_type_t type, const std::string& bootstrap,
                                    const std::vector<std::pair<std::string, std::string>>& props = {}) {
-  kafka::ConfPtr conf(rd_kafka_conf_new());
+  rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   auto set = [&](const std::string& k, const std::string& v) {
     if (rd_kafka_conf_set(conf.get(), k.c_str(), v.c_str(), err, sizeof err) != RD_KAFKA_CONF_OK) {
@@ -27,7 +27,7 @@ inline kafka::ClientPtr new_client(rd_kafka_type_t type, const std::string& boot
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk) throw std::runtime_error(err);
   conf.release();
-  return kafka::ClientPtr(rk);
+  return rdkafka::ClientPtr(rk);
 }
 
 // Produces `count` records to one partition and waits until all are acknowledged.
@@ -56,7 +56,7 @@ struct Commit {
 // Commits offsets for `group` as a consumer of that group would (OffsetCommit to its coordinator).
 inline void commit(const std::string& bootstrap, const std::string& group, const std::vector<Commit>& commits) {
   auto consumer = new_client(RD_KAFKA_CONSUMER, bootstrap, {{"group.id", group}, {"enable.auto.commit", "false"}});
-  kafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(commits.size())));
+  rdkafka::PartitionListPtr list(rd_kafka_topic_partition_list_new(static_cast<int>(commits.size())));
   for (const auto& c : commits) {
     rd_kafka_topic_partition_list_add(list.get(), c.topic.c_str(), c.partition)->offset = c.offset;
   }

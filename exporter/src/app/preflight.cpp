@@ -1,15 +1,24 @@
 #include "app/preflight.hpp"
 
-#include "kafka/client.hpp"
+#include <stdexcept>
+
+#include "kafka/client_properties.hpp"
 
 namespace lagwatch::app {
 
 void preflight(const config::Config& config) {
   for (size_t i = 0; i < config.clusters.size(); ++i) {
-    for (const auto& [key, value] : config.clusters[i].properties) {
-      if (auto problem = kafka::property_problem(key, value)) {
-        throw config::ConfigError("clusters[" + std::to_string(i) + "].properties." + key + ": " + *problem);
-      }
+    const auto& cluster = config.clusters[i];
+    const std::string at = "clusters[" + std::to_string(i) + "].properties.";
+    for (const auto& [key, value] : cluster.properties) {
+      if (auto problem = kafka::property_problem(key, value)) throw config::ConfigError(at + key + ": " + *problem);
+    }
+    // Combinations and files: SASL without credentials, an unreadable CA or key file. The
+    // message starts with the property's name.
+    try {
+      kafka::connection_options(cluster.name, cluster.properties, config.poll.request_timeout);
+    } catch (const std::invalid_argument& e) {
+      throw config::ConfigError(at + e.what());
     }
   }
 }

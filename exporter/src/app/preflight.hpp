@@ -1,7 +1,7 @@
 // What `lagwatch serve` would refuse at start that config::validate() cannot see on its own,
-// because it needs a module above config: today, whether librdkafka accepts every
-// clusters[].properties entry. check-config, serve, demo and reload all call it after
-// validate(), so check-config accepts exactly what serve accepts.
+// because it needs a module above config: whether lagwatch's Kafka client honors every
+// clusters[].properties entry, and whether their combination works (credentials, TLS files). check-config, serve, demo
+// and reload all call it after validate(), so check-config accepts exactly what serve accepts.
 #pragma once
 
 #include "config/config.hpp"
@@ -9,7 +9,7 @@
 namespace lagwatch::app {
 
 // Throws config::ConfigError naming the key, e.g.
-// "clusters[0].properties.no.such.property: no such librdkafka property".
+// "clusters[0].properties.no.such.property: lagwatch does not use this property (...)".
 void preflight(const config::Config& config);
 
 }  // namespace lagwatch::app

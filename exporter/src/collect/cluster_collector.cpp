@@ -4,23 +4,29 @@
 
 #include <algorithm>
 #include <map>
+#include <stdexcept>
 
-#include "kafka/group_offsets.hpp"
-#include "kafka/list_groups.hpp"
-#include "kafka/log_offsets.hpp"
-#include "kafka/metadata.hpp"
-#include "kafka/record_timestamps.hpp"
+#include "kafka/client_properties.hpp"
+#include "kafka/requests/group_offsets.hpp"
+#include "kafka/requests/groups.hpp"
+#include "kafka/requests/log_offsets.hpp"
+#include "kafka/requests/metadata.hpp"
+#include "kafka/requests/topic_configs.hpp"
+#include "kafka/wire/api.hpp"
 
 namespace lagwatch::collect {
 namespace {
 
-kafka::ClientSettings client_settings(const config::ClusterConfig& c, const config::PollConfig& p) {
-  kafka::ClientSettings s;
-  s.cluster = c.name;
-  s.bootstrap_servers = c.bootstrap_servers;
-  s.properties = c.properties;
-  s.request_timeout = p.request_timeout;
-  return s;
+std::unique_ptr<kafka::ClusterClient> make_client(const config::ClusterConfig& c, const config::PollConfig& p) {
+  try {
+    kafka::ClientSettings s;
+    s.cluster = c.name;
+    s.bootstrap_servers = c.bootstrap_servers;
+    s.connection = kafka::connection_options(c.name, c.properties, p.request_timeout);
+    return std::make_unique<kafka::ClusterClient>(s);
+  } catch (const std::invalid_argument& e) {
+    throw kafka::KafkaError("cluster " + c.name + ": " + e.what());
+  }
 }
 
 void add_error(model::ClusterSnapshot& snap, model::ErrorKind kind, std::string message) {
@@ -32,7 +38,7 @@ void add_error(model::ClusterSnapshot& snap, model::ErrorKind kind, std::string 
 ClusterCollector::ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll)
     : cluster_(cluster),
       poll_(poll),
-      client_(client_settings(cluster, poll)),
+      client_(make_client(cluster, poll)),
       group_filter_(cluster.groups.allow, cluster.groups.deny, "clusters." + cluster.name + ".groups"),
       topic_filter_(cluster.topics.allow, cluster.topics.deny, "clusters." + cluster.name + ".topics") {}
 
@@ -52,7 +58,7 @@ model::ClusterSnapshot ClusterCollector::poll() {
   };
   if (cancelled()) return abandon();
   try {
-    auto md = kafka::fetch_metadata(client_);
+    auto md = kafka::fetch_metadata(*client_);
     snap.metadata_ok = true;
     snap.brokers = std::move(md.brokers);
     snap.controller_id = md.controller_id;
@@ -65,43 +71,53 @@ model::ClusterSnapshot ClusterCollector::poll() {
     return snap;
   }
 
+  leaders_.clear();
+  for (const auto& t : snap.topics) {
+    for (const auto& p : t.partitions) leaders_[{t.name, p.id}] = p.leader;
+  }
+
   if (cancelled()) return abandon();
-  auto offsets = kafka::fetch_log_offsets(client_, snap.topics);
+  auto offsets = kafka::fetch_log_offsets(*client_, snap.topics);
   snap.offsets_read_at = model::Clock::now();
-  snap.list_offsets_requests = offsets.requests;
   for (auto& e : offsets.errors) add_error(snap, model::ErrorKind::list_offsets, std::move(e));
 
   if (cancelled()) return abandon();
   collect_groups(snap);
   if (cancelled()) return abandon();
   collect_topic_configs(snap);
+  if (cancelled()) return abandon();
+  // What went on the wire since the last poll: this poll's requests, the record reads that
+  // followed the last one, and every connection's ApiVersions (and SASL).
+  for (const auto& [key, n] : client_->pool().take_request_counts()) snap.requests[kafka::wire::api_name(key)] += n;
   snap.finished = model::Clock::now();
   return snap;
 }
 
 void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
-  // Configs change rarely: ask every 10 polls, answer collected whenever it has arrived.
+  // Configs change rarely: ask every 10 polls, and in between serve the last answer.
   constexpr int kRefreshEveryPolls = 10;
-  if (auto answer = config_reader_.take()) {
-    if (answer->error.empty()) {
-      topic_configs_ = std::move(answer->topics);
-      topic_configs_error_.clear();
-    } else {
-      if (answer->error != topic_configs_error_) {
-        spdlog::warn(
-            "cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
-            cluster_.name, answer->error);
-      }
-      topic_configs_error_ = std::move(answer->error);
-    }
-  }
-  if (!config_reader_.in_flight() && --polls_until_config_refresh_ <= 0) {
+  if (--polls_until_config_refresh_ <= 0) {
+    polls_until_config_refresh_ = kRefreshEveryPolls;
     std::vector<std::string> names;
     for (const auto& t : snap.topics) names.push_back(t.name);
-    config_reader_.submit(names);
-    polls_until_config_refresh_ = kRefreshEveryPolls;
+    auto answer = kafka::describe_topic_configs(*client_, names);
+    topic_configs_unsupported_ = answer.unsupported;
+    // Topics that answered replace their old entries; a failed batch keeps what it had.
+    for (auto& [name, cfg] : answer.topics) topic_configs_[name] = std::move(cfg);
+    if (!answer.error.empty() && answer.error != topic_configs_error_) {
+      spdlog::warn("cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
+                   cluster_.name, answer.error);
+    }
+    topic_configs_error_ = std::move(answer.error);
+    // Forget deleted topics.
+    std::set<std::string> live(names.begin(), names.end());
+    for (auto it = topic_configs_.begin(); it != topic_configs_.end();) {
+      it = live.count(it->first) ? std::next(it) : topic_configs_.erase(it);
+    }
   }
-  if (!topic_configs_error_.empty()) snap.unsupported_apis.push_back("DescribeConfigs");
+  if (topic_configs_unsupported_ || (!topic_configs_error_.empty() && topic_configs_.empty())) {
+    snap.unsupported_apis.push_back("DescribeConfigs");
+  }
   for (const auto& t : snap.topics) {
     if (auto it = topic_configs_.find(t.name); it != topic_configs_.end()) snap.topic_configs.emplace(*it);
   }
@@ -112,28 +128,45 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
   // Groups named in the config are always polled: the filters select among discovered ones.
   for (const auto& name : cluster_.groups.names) groups[name].name = name;
 
-  // One broadcast lists and describes every group. Without discovery it still describes the
-  // named groups (state, members).
-  auto listing = kafka::list_groups(client_);
-  if (listing.unsupported) {
-    snap.unsupported_apis.push_back("ListGroups");
-    snap.unsupported_apis.push_back("DescribeGroups");
+  // ListGroups once per broker, when discovering. A broker that did not answer hides the
+  // groups it coordinates: keep last poll's groups rather than dropping their series for the
+  // duration of a broker restart.
+  bool listing_unsupported = false;
+  if (cluster_.groups.discover) {
+    std::vector<int32_t> brokers;
+    for (const auto& b : snap.brokers) brokers.push_back(b.id);
+    auto listing = kafka::list_groups(*client_, brokers);
+    listing_unsupported = listing.unsupported;
+    if (listing.unsupported) snap.unsupported_apis.push_back("ListGroups");
+    for (auto& e : listing.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
+    if (!listing.errors.empty()) {
+      for (const auto& name : known_groups_) groups[name].name = name;
+    }
+    for (const auto& g : listing.groups) {
+      if (group_filter_.passes(g.name)) groups[g.name].name = g.name;
+    }
   }
-  for (auto& e : listing.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
-  // A broker that did not answer hides the groups it coordinates: keep last poll's groups
-  // rather than dropping their series for the duration of a broker restart.
-  if (!listing.errors.empty()) {
-    for (const auto& name : known_groups_) groups[name].name = name;
+  if (cancelled()) return;
+
+  // DescribeGroups, batched per coordinator: state and members.
+  std::vector<std::string> names;
+  for (const auto& [name, g] : groups) names.push_back(name);
+  if (!names.empty()) {
+    auto described = kafka::describe_groups(*client_, names);
+    if (described.unsupported) {
+      snap.unsupported_apis.push_back("DescribeGroups");
+    } else {
+      for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
+    }
+    for (auto& d : described.groups) {
+      auto& group = groups[d.name];
+      group.state = d.state;
+      group.members = std::move(d.members);
+      group.described = true;
+    }
   }
-  for (auto& g : listing.groups) {
-    bool named = groups.count(g.name) > 0;
-    if (!named && !(cluster_.groups.discover && group_filter_.passes(g.name))) continue;
-    auto& group = groups[g.name];
-    group.name = g.name;
-    group.state = g.state;
-    group.members = std::move(g.members);
-    group.described = true;
-  }
+  (void)listing_unsupported;
+  if (cancelled()) return;
 
   known_groups_.clear();
   for (auto& [name, g] : groups) {
@@ -157,27 +190,16 @@ model::RecordTimes ClusterCollector::record_timestamps(
       missing.push_back(key);
     }
   }
-  if (!missing.empty()) {
-    try {
-      if (!record_reader_) {
-        auto settings = client_settings(cluster_, poll_);
-        settings.type = RD_KAFKA_CONSUMER;
-        settings.internal_properties = kafka::record_reader_properties(cluster_.name);
-        record_reader_ = std::make_unique<kafka::Client>(settings);
-      }
-      for (auto& [k, ts] : kafka::fetch_record_timestamps(*record_reader_, missing, poll_.request_timeout)) {
-        kept.emplace(k, ts);
-      }
-    } catch (const std::exception&) {
-      // Lag in seconds stays a flagged lower bound; the poll itself is not affected.
-    }
+  // Only offsets whose record timestamp is not known yet go on the wire.
+  if (!missing.empty() && !cancelled()) {
+    for (auto& [k, ts] : kafka::fetch_record_timestamps(*client_, missing, leaders_)) kept.emplace(k, ts);
   }
   record_times_.swap(kept);
   return record_times_;
 }
 
 void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
-  using PartitionNames = std::vector<std::pair<std::string, int32_t>>;
+  using kafka::PartitionNames;
   auto all_partitions = std::make_shared<PartitionNames>();
   std::set<std::string> new_topics;
   for (const auto& t : snap.topics) {
@@ -203,8 +225,7 @@ void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
 
   std::vector<kafka::GroupOffsetsRequest> requests;
   for (const auto& g : snap.groups) requests.push_back(request_for(g.name, name_partitions_));
-  auto results = kafka::fetch_group_offsets(client_, requests, poll_.group_concurrency);
-  snap.group_offsets_requests = static_cast<int>(requests.size());
+  auto results = kafka::fetch_group_offsets(*client_, requests).results;
 
   // A group that answered "no commits at all" to an empty partition list is asked again
   // with the partitions named; if that finds commits, the cluster needs them named.
@@ -218,8 +239,7 @@ void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
       }
     }
     if (!retry.empty()) {
-      auto second = kafka::fetch_group_offsets(client_, retry, poll_.group_concurrency);
-      snap.group_offsets_requests += static_cast<int>(retry.size());
+      auto second = kafka::fetch_group_offsets(*client_, retry).results;
       for (size_t i = 0; i < second.size(); ++i) {
         if (!second[i].offsets.empty()) name_partitions_ = true;
         results[where[i]] = std::move(second[i]);

@@ -1,5 +1,7 @@
 // One poll of one cluster: Metadata, then log offsets per leader broker, then the groups
-// (listed, described, their committed offsets), assembled into a ClusterSnapshot.
+// (listed per broker, described and their committed offsets read per coordinator), then topic
+// configs every few polls, assembled into a ClusterSnapshot. Every request goes through
+// lagwatch's own Kafka client (kafka/requests); none through librdkafka.
 //
 // An API the brokers lack (ListGroups and DescribeGroups on librdkafka's mock) is reported as
 // unsupported rather than as a failure every poll.
@@ -13,8 +15,8 @@
 #include <vector>
 
 #include "config/config.hpp"
-#include "kafka/client.hpp"
-#include "kafka/describe_configs.hpp"
+#include "kafka/requests/cluster_client.hpp"
+#include "kafka/requests/record_timestamps.hpp"
 #include "model/lag.hpp"
 #include "model/snapshot.hpp"
 
@@ -22,7 +24,8 @@ namespace lagwatch::collect {
 
 class ClusterCollector {
  public:
-  // Throws kafka::KafkaError when the client cannot be created (bad librdkafka property).
+  // Throws kafka::KafkaError when the client cannot be set up (a refused property, an
+  // unreadable TLS file, a malformed bootstrap address).
   ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll);
 
   // Never throws: what failed is recorded in the snapshot's errors.
@@ -34,9 +37,12 @@ class ClusterCollector {
 
   const std::string& name() const { return cluster_.name; }
 
-  // From any thread: the poll in progress stops at its next step (between Kafka requests) and
-  // every later poll returns at once. cancelled() tells the poller not to publish it.
-  void cancel() { cancelled_.store(true); }
+  // From any thread: the poll in progress stops at once (its open requests fail) and every
+  // later poll returns at once. cancelled() tells the poller not to publish it.
+  void cancel() {
+    cancelled_.store(true);
+    client_->cancel();
+  }
   bool cancelled() const { return cancelled_.load(); }
 
  private:
@@ -48,15 +54,15 @@ class ClusterCollector {
   config::ClusterConfig cluster_;
   config::PollConfig poll_;
   std::atomic<bool> cancelled_{false};
-  kafka::Client client_;
+  std::unique_ptr<kafka::ClusterClient> client_;
   config::NameFilter group_filter_;
   config::NameFilter topic_filter_;
-  kafka::TopicConfigReader config_reader_{client_};
   std::map<std::string, model::TopicConfig> topic_configs_;  // last answer
   std::string topic_configs_error_;                          // last failure, if the last answer failed
+  bool topic_configs_unsupported_ = false;
   int polls_until_config_refresh_ = 0;
-  std::unique_ptr<kafka::Client> record_reader_;  // created on first use
-  model::RecordTimes record_times_;               // cache, pruned to the last poll's wants
+  model::RecordTimes record_times_;  // cache, pruned to the last poll's wants
+  kafka::Leaders leaders_;           // of the last poll, for the record reads that follow it
   // Groups of the last poll, kept through a partial group listing.
   std::vector<std::string> known_groups_;
   // Learned: this cluster answers "all committed offsets" (an empty partition list) with

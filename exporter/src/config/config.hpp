@@ -45,7 +45,8 @@ struct TopicSelection {
 struct ClusterConfig {
   std::string name;                            // value of the `cluster` label
   std::vector<std::string> bootstrap_servers;  // host:port
-  // librdkafka properties passed through untouched (security.protocol, sasl.*, ssl.*, ...).
+  // Client properties, by their librdkafka names (security.protocol, sasl.*, ssl.*); see
+  // kafka/client_properties.hpp for the ones lagwatch honors.
   // Values are already resolved from ${env:NAME} / ${file:/path} references.
   std::map<std::string, std::string> properties;
   GroupSelection groups;

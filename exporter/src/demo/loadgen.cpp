@@ -6,17 +6,17 @@
 
 #include "app/signals.hpp"
 #include "demo/traffic.hpp"
-#include "kafka/admin.hpp"
-#include "kafka/client.hpp"
-#include "kafka/metadata.hpp"
+#include "rdkafka/admin.hpp"
+#include "rdkafka/client.hpp"
+#include "rdkafka/metadata.hpp"
 
 namespace lagwatch::demo {
 namespace {
 
 // CreateTopics for the demo's topics that Metadata does not list; an existing topic is used as
 // it is (its partition count kept). Nothing is sent when all exist.
-void create_missing_topics(const kafka::Client& client, const kafka::ClusterMetadata& md, int replication_factor) {
-  std::vector<kafka::NewTopicPtr> topics;
+void create_missing_topics(const rdkafka::Client& client, const rdkafka::ClusterMetadata& md, int replication_factor) {
+  std::vector<rdkafka::NewTopicPtr> topics;
   std::vector<rd_kafka_NewTopic_t*> raw;
   for (const auto& t : demo_topics()) {
     if (std::any_of(md.topics.begin(), md.topics.end(), [&](const auto& have) { return have.name == t.name; })) {
@@ -29,10 +29,10 @@ void create_missing_topics(const kafka::Client& client, const kafka::ClusterMeta
     raw.push_back(topics.back().get());
   }
   if (raw.empty()) return;
-  kafka::QueuePtr queue(rd_kafka_queue_new(client.get()));
-  auto options = kafka::admin_options(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
+  rdkafka::QueuePtr queue(rd_kafka_queue_new(client.get()));
+  auto options = rdkafka::admin_options(client, RD_KAFKA_ADMIN_OP_CREATETOPICS);
   rd_kafka_CreateTopics(client.get(), raw.data(), raw.size(), options.get(), queue.get());
-  kafka::EventPtr ev(rd_kafka_queue_poll(queue.get(), static_cast<int>(client.request_timeout().count()) + 5000));
+  rdkafka::EventPtr ev(rd_kafka_queue_poll(queue.get(), static_cast<int>(client.request_timeout().count()) + 5000));
   if (!ev) throw kafka::KafkaError("CreateTopics: no answer");
   if (rd_kafka_event_error(ev.get()))
     throw kafka::KafkaError(std::string("CreateTopics: ") + rd_kafka_event_error_string(ev.get()));
@@ -59,14 +59,14 @@ int run_loadgen(const config::Config& config) {
     throw config::ConfigError(
         "loadgen needs a cluster: --kafka.server HOST:PORT or --config FILE");  // validate() says so first
   const auto& cluster = config.clusters.front();
-  kafka::ClientSettings settings;
+  rdkafka::ClientSettings settings;
   settings.cluster = cluster.name;
   settings.bootstrap_servers = cluster.bootstrap_servers;
   settings.properties = cluster.properties;
   settings.request_timeout = config.poll.request_timeout;
-  kafka::Client admin(settings);
+  rdkafka::Client admin(settings);
 
-  const auto md = kafka::fetch_metadata(admin);
+  const auto md = rdkafka::fetch_metadata(admin);
   const int replication = std::clamp(static_cast<int>(md.brokers.size()), 1, 3);
   create_missing_topics(admin, md, replication);
 

@@ -5,7 +5,7 @@
 namespace lagwatch::demo {
 
 MockCluster::MockCluster(int brokers) : brokers_(brokers) {
-  kafka::ConfPtr conf(rd_kafka_conf_new());
+  rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   // The owning handle never talks to anyone; keep it quiet.
   rd_kafka_conf_set(conf.get(), "log_level", "0", err, sizeof err);

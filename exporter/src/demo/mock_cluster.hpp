@@ -10,7 +10,7 @@
 
 #include <string>
 
-#include "kafka/handles.hpp"
+#include "rdkafka/handles.hpp"
 
 namespace lagwatch::demo {
 
@@ -34,7 +34,7 @@ class MockCluster {
 
  private:
   int brokers_;
-  kafka::ClientPtr owner_;                   // the handle the mock cluster lives in; destroyed last
+  rdkafka::ClientPtr owner_;                   // the handle the mock cluster lives in; destroyed last
   rd_kafka_mock_cluster_t* mock_ = nullptr;  // owned: destroyed in ~MockCluster before owner_
 };
 

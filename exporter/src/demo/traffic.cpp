@@ -6,16 +6,16 @@
 #include <map>
 
 #include "config/config.hpp"
-#include "kafka/handles.hpp"
+#include "rdkafka/handles.hpp"
 
 namespace lagwatch::demo {
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-kafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
+rdkafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
                          const std::map<std::string, std::string>& props) {
-  kafka::ConfPtr conf(rd_kafka_conf_new());
+  rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   std::map<std::string, std::string> all = base;
   for (const auto& [k, v] : props) all[k] = v;
@@ -29,14 +29,14 @@ kafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
   return conf;
 }
 
-kafka::ClientPtr make_client(rd_kafka_type_t type, const std::map<std::string, std::string>& base,
+rdkafka::ClientPtr make_client(rd_kafka_type_t type, const std::map<std::string, std::string>& base,
                              const std::map<std::string, std::string>& props) {
   auto conf = make_conf(base, props);
   char err[256];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
   if (!rk) throw std::runtime_error(std::string("demo client: ") + err);
   conf.release();
-  return kafka::ClientPtr(rk);
+  return rdkafka::ClientPtr(rk);
 }
 
 // Sleeps up to `d`, waking early when the demo stops.
@@ -117,7 +117,7 @@ void Traffic::consume(std::string group, std::string topic, double rate_per_seco
                                  {"auto.commit.interval.ms", "1000"},
                                  {"log_level", "3"}});
     rd_kafka_poll_set_consumer(consumer.get());
-    kafka::PartitionListPtr subscription(rd_kafka_topic_partition_list_new(1));
+    rdkafka::PartitionListPtr subscription(rd_kafka_topic_partition_list_new(1));
     rd_kafka_topic_partition_list_add(subscription.get(), topic.c_str(), RD_KAFKA_PARTITION_UA);
     rd_kafka_subscribe(consumer.get(), subscription.get());
 
@@ -132,7 +132,7 @@ void Traffic::consume(std::string group, std::string topic, double rate_per_seco
           // "shipping": stop fetching but stay a live member, committing nothing new.
           rd_kafka_topic_partition_list_t* assigned = nullptr;
           if (rd_kafka_assignment(consumer.get(), &assigned) == RD_KAFKA_RESP_ERR_NO_ERROR) {
-            kafka::PartitionListPtr owned(assigned);
+            rdkafka::PartitionListPtr owned(assigned);
             rd_kafka_pause_partitions(consumer.get(), owned.get());
           }
           stalled = true;

@@ -94,8 +94,9 @@ struct ClusterSnapshot {
   std::map<std::string, TopicConfig> topic_configs;
   std::vector<Group> groups;  // sorted by name
   std::vector<PollError> errors;
-  int list_offsets_requests = 0;
-  int group_offsets_requests = 0;
+  // Requests written to the brokers since the previous poll, by Kafka API name
+  // (lagwatch_poll_requests{api}).
+  std::map<std::string, uint64_t> requests;
   // Kafka APIs this cluster does not offer (e.g. "ListGroups" on an old or mock broker).
   std::vector<std::string> unsupported_apis;
 

@@ -40,8 +40,9 @@ void collect_exporter(const Views& views, Families& out) {
     out.add(last_success, c, view->stats.last_success_unix_seconds);
     out.add(groups, c, static_cast<double>(snap.groups.size()));
     out.add(parts, c, static_cast<double>(snap.partition_count()));
-    out.add(requests, {{"cluster", cluster}, {"api", "ListOffsets"}}, snap.list_offsets_requests);
-    out.add(requests, {{"cluster", cluster}, {"api", "OffsetFetch"}}, snap.group_offsets_requests);
+    for (const auto& [api, n] : snap.requests) {
+      out.add(requests, {{"cluster", cluster}, {"api", api}}, static_cast<double>(n));
+    }
     for (const auto& api : snap.unsupported_apis) {
       out.add(unsupported, {{"cluster", cluster}, {"api", api}}, 1);
     }

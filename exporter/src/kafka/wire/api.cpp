@@ -10,6 +10,8 @@ struct ApiFacts {
   const char* name;
   VersionRange implemented;
   int16_t first_flexible;  // INT16_MAX: no flexible version
+  // The newest version the client sends, where it is below `implemented.max`: see the table.
+  int16_t send_max = INT16_MAX;
 };
 
 // Lower bounds: the oldest version each API has on brokers lagwatch supports (Kafka 1.0+);
@@ -17,7 +19,11 @@ struct ApiFacts {
 // version whose fields lagwatch decodes.
 constexpr ApiFacts kApis[] = {
     {ApiKey::fetch, "Fetch", {4, 12}, 12},
-    {ApiKey::list_offsets, "ListOffsets", {1, 8}, 6},
+    // ListOffsets v4+ add only what a monitor does not read (leader epochs, v4; flexible
+    // encoding, v6; max timestamp, v7; tiered storage, v8), and librdkafka 2.0.2's mock answers
+    // v4 and v5 with 8-byte leader epochs, a layout no version has. v1-v3 are on every broker
+    // from Kafka 1.0 to 4.x (KIP-896 removed only v0).
+    {ApiKey::list_offsets, "ListOffsets", {1, 8}, 6, 3},
     {ApiKey::metadata, "Metadata", {0, 12}, 9},
     {ApiKey::offset_fetch, "OffsetFetch", {1, 9}, 6},
     {ApiKey::find_coordinator, "FindCoordinator", {0, 5}, 3},
@@ -60,7 +66,8 @@ bool is_flexible(ApiKey key, int16_t version) {
 std::optional<int16_t> pick_version(ApiKey key, VersionRange broker) {
   const VersionRange ours = implemented_versions(key);
   if (ours.empty() || broker.empty()) return std::nullopt;
-  const int16_t hi = std::min(ours.max, broker.max);
+  const auto* a = facts(static_cast<int16_t>(key));
+  const int16_t hi = std::min({ours.max, broker.max, a->send_max});
   const int16_t lo = std::max(ours.min, broker.min);
   if (hi < lo) return std::nullopt;
   return hi;

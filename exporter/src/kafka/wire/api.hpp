@@ -46,7 +46,8 @@ VersionRange implemented_versions(ApiKey key);
 // Whether `version` of `key` is flexible (compact strings, tagged fields, request header v2).
 bool is_flexible(ApiKey key, int16_t version);
 
-// The highest version both lagwatch and a broker offering `broker` support, if any.
+// The version lagwatch sends `key` at to a broker offering `broker`: the highest both support,
+// except where the table in api.cpp caps it lower (and says why); nullopt if there is none.
 std::optional<int16_t> pick_version(ApiKey key, VersionRange broker);
 
 }  // namespace lagwatch::kafka::wire

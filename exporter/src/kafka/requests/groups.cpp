@@ -1,0 +1,157 @@
+#include "kafka/requests/groups.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "kafka/protocol/consumer_protocol.hpp"
+#include "kafka/protocol/describe_groups.hpp"
+#include "kafka/protocol/error_codes.hpp"
+#include "kafka/protocol/list_groups.hpp"
+#include "kafka/requests/coordinators.hpp"
+
+namespace lagwatch::kafka {
+namespace {
+
+model::GroupMember member_of(const protocol::DescribedGroupMember& m, const std::string& protocol_type,
+                             std::vector<std::string>& errors, const std::string& group) {
+  model::GroupMember out;
+  out.member_id = m.member_id;
+  out.client_id = m.client_id;
+  out.host = m.client_host;
+  // Only the "consumer" protocol's assignment has a known layout (Connect and others differ).
+  if (protocol_type == "consumer" && !m.member_assignment.empty()) {
+    try {
+      auto assignment = protocol::decode_consumer_protocol_assignment(m.member_assignment);
+      for (const auto& t : assignment.assigned_partitions) {
+        for (int32_t p : t.partitions) out.assignment.emplace_back(t.topic, p);
+      }
+    } catch (const std::exception& e) {
+      errors.push_back("DescribeGroups " + group + ": member " + m.member_id +
+                       "'s assignment does not decode: " + e.what());
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+GroupListing list_groups(ClusterClient& client, const std::vector<int32_t>& brokers) {
+  GroupListing listing;
+  std::vector<net::Call> calls;
+  std::map<std::string, ListedGroup> found;
+  auto& cache = client.coordinators();
+  for (int32_t id : brokers) {
+    net::Call call;
+    call.node = id;
+    call.key = wire::ApiKey::list_groups;
+    call.encode = [](int16_t version) {
+      wire::Writer w;
+      protocol::encode(w, protocol::ListGroupsRequest{}, version);
+      return w.take();
+    };
+    call.on_answer = [&, id](wire::Reader& r, int16_t version) {
+      const auto response = protocol::decode_list_groups_response(r, version);
+      if (response.error_code != 0) {
+        listing.errors.push_back("ListGroups to broker " + std::to_string(id) + ": " +
+                                 protocol::describe_error(response.error_code));
+        return;
+      }
+      for (const auto& g : response.groups) {
+        found[g.group_id] = {g.group_id, g.protocol_type};
+        cache[g.group_id] = id;  // the broker that lists a group coordinates it
+      }
+    };
+    calls.push_back(std::move(call));
+  }
+  client.pool().run(calls);
+  size_t unsupported = 0;
+  for (const auto& c : calls) {
+    if (c.answered) continue;
+    if (c.unsupported) {
+      ++unsupported;
+    } else {
+      listing.errors.push_back("ListGroups: " + c.error);
+    }
+  }
+  listing.unsupported = !calls.empty() && unsupported == calls.size();
+  for (auto& [name, g] : found) listing.groups.push_back(std::move(g));
+  return listing;
+}
+
+GroupDescriptions describe_groups(ClusterClient& client, const std::vector<std::string>& groups) {
+  GroupDescriptions out;
+  for (const auto& [group, error] : find_coordinators(client, groups)) out.errors.push_back(group + ": " + error);
+
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    std::map<int32_t, std::vector<std::string>> by_coordinator;
+    for (const auto& g : groups) {
+      auto it = client.coordinators().find(g);
+      if (it == client.coordinators().end()) continue;
+      bool done = std::any_of(out.groups.begin(), out.groups.end(), [&](const auto& d) { return d.name == g; });
+      if (!done) by_coordinator[it->second].push_back(g);
+    }
+    if (by_coordinator.empty()) break;
+    std::vector<net::Call> calls;
+    std::vector<std::vector<std::string>*> asked;
+    std::vector<std::string> moved;
+    for (auto& [node, names] : by_coordinator) {
+      net::Call call;
+      call.node = node;
+      call.key = wire::ApiKey::describe_groups;
+      const auto* n = &names;
+      call.encode = [n](int16_t version) {
+        protocol::DescribeGroupsRequest request;
+        request.groups = *n;
+        wire::Writer w;
+        protocol::encode(w, request, version);
+        return w.take();
+      };
+      call.on_answer = [&out, &moved](wire::Reader& r, int16_t version) {
+        const auto response = protocol::decode_describe_groups_response(r, version);
+        for (const auto& g : response.groups) {
+          if (protocol::coordinator_moved(g.error_code)) {
+            moved.push_back(g.group_id);
+            continue;
+          }
+          if (g.error_code != 0) {
+            out.errors.push_back("DescribeGroups " + g.group_id + ": " + protocol::describe_error(g.error_code));
+            continue;
+          }
+          GroupDescription d;
+          d.name = g.group_id;
+          d.state = g.group_state;
+          d.protocol_type = g.protocol_type;
+          for (const auto& m : g.members) d.members.push_back(member_of(m, g.protocol_type, out.errors, g.group_id));
+          out.groups.push_back(std::move(d));
+        }
+      };
+      calls.push_back(std::move(call));
+      asked.push_back(&names);
+    }
+    client.pool().run(calls);
+    size_t unsupported = 0;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      if (calls[i].answered) continue;
+      if (calls[i].unsupported) {
+        ++unsupported;
+        continue;
+      }
+      // The coordinator may have failed over: look again on the second attempt.
+      moved.insert(moved.end(), asked[i]->begin(), asked[i]->end());
+      if (attempt == 1) out.errors.push_back("DescribeGroups: " + calls[i].error);
+    }
+    if (unsupported == calls.size()) {
+      out.unsupported = true;
+      break;
+    }
+    if (moved.empty()) break;
+    forget_coordinators(client, moved);
+    if (attempt == 0) {
+      for (const auto& [group, error] : find_coordinators(client, moved)) out.errors.push_back(group + ": " + error);
+    }
+  }
+  std::sort(out.groups.begin(), out.groups.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  return out;
+}
+
+}  // namespace lagwatch::kafka
