@@ -6,7 +6,7 @@
 //   sasl.mechanism (or sasl.mechanisms)     PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER
 //   sasl.username, sasl.password            PLAIN and SCRAM credentials
 //   sasl.oauthbearer.token                  OAUTHBEARER: a static bearer token, or
-//   sasl.oauthbearer.token.file               a file holding it, re-read at every connection
+//   sasl.oauthbearer.token.file               a file holding it, read when the client is made
 //   ssl.ca.location                         CA certificates (PEM file or directory); default:
 //                                             the system's store
 //   ssl.certificate.location,               client certificate and key (PEM), for brokers

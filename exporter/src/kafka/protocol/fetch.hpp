@@ -22,13 +22,11 @@
 #include <string>
 #include <vector>
 
+#include "kafka/protocol/isolation_level.hpp"
 #include "kafka/wire/reader.hpp"
 #include "kafka/wire/writer.hpp"
 
 namespace lagwatch::kafka::protocol {
-
-inline constexpr int8_t kReadUncommitted = 0;
-inline constexpr int8_t kReadCommitted = 1;
 
 struct FetchRequestPartition {
   int32_t partition = 0;

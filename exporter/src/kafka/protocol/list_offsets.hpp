@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "kafka/protocol/isolation_level.hpp"
 #include "kafka/wire/reader.hpp"
 #include "kafka/wire/writer.hpp"
 
@@ -18,9 +19,6 @@ inline constexpr int64_t kLatestTimestamp = -1;         // the next offset to be
 inline constexpr int64_t kEarliestTimestamp = -2;       // the log start offset
 inline constexpr int64_t kMaxTimestamp = -3;            // v7+: the record with the largest timestamp
 inline constexpr int64_t kEarliestLocalTimestamp = -4;  // v8+: the local (not tiered) log start
-
-inline constexpr int8_t kReadUncommitted = 0;
-inline constexpr int8_t kReadCommitted = 1;
 
 struct ListOffsetsPartition {
   int32_t partition_index = 0;
