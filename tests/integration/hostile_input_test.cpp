@@ -58,7 +58,7 @@ TEST(HostileInput, EmptyBracketsAreNotAListenAddress) {
 
 TEST(HostileInput, SecretFilesThatNeverEndAreRefused) {
   expect_refused(check(kCluster + "    properties:\n      sasl.password: ${file:/dev/zero}\n"), "/dev/zero");
-  const std::string fifo = ::testing::TempDir() + "hostile-fifo";
+  const std::string fifo = ::testing::TempDir() + std::to_string(::getpid()) + "-hostile-fifo";
   ::unlink(fifo.c_str());
   ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
   // Nobody writes to the FIFO: opening it for reading the ordinary way would block forever.
