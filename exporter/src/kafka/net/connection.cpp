@@ -116,13 +116,13 @@ void Connection::on_connected() {
     read_prefix();
     return handshake_api_versions(3);
   }
-  tls_ = std::make_unique<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *options_.tls);
+  tls_ = std::make_shared<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *options_.tls);
   // SNI, and the certificate must name the host lagwatch connected to (unless turned off).
   SSL_set_tlsext_host_name(tls_->native_handle(), host_.c_str());
   if (options_.verify_hostname) tls_->set_verify_callback(asio::ssl::host_name_verification(host_));
   const auto gen = generation_;
   auto self = shared_from_this();
-  tls_->async_handshake(asio::ssl::stream_base::client, [this, self, gen](const error_code& ec) {
+  tls_->async_handshake(asio::ssl::stream_base::client, [this, self, gen, tls = tls_](const error_code& ec) {
     if (gen != generation_) return;
     if (ec) return fail_all("TLS handshake with " + describe() + " failed: " + ec.message());
     read_prefix();
@@ -280,13 +280,14 @@ void Connection::write_next() {
   const auto gen = generation_;
   auto self = shared_from_this();
   with_stream([&](auto& stream) {
-    asio::async_write(stream, asio::buffer(write_queue_.front()), [this, self, gen](const error_code& ec, size_t) {
-      if (gen != generation_) return;
-      writing_ = false;
-      if (ec) return fail_all("writing to " + describe() + " failed: " + ec.message());
-      write_queue_.pop_front();
-      write_next();
-    });
+    asio::async_write(stream, asio::buffer(write_queue_.front()),
+                      [this, self, gen, tls = tls_](const error_code& ec, size_t) {
+                        if (gen != generation_) return;
+                        writing_ = false;
+                        if (ec) return fail_all("writing to " + describe() + " failed: " + ec.message());
+                        write_queue_.pop_front();
+                        write_next();
+                      });
   });
 }
 
@@ -294,7 +295,7 @@ void Connection::read_prefix() {
   const auto gen = generation_;
   auto self = shared_from_this();
   with_stream([&](auto& stream) {
-    asio::async_read(stream, asio::buffer(prefix_), [this, self, gen](const error_code& ec, size_t) {
+    asio::async_read(stream, asio::buffer(prefix_), [this, self, gen, tls = tls_](const error_code& ec, size_t) {
       if (gen != generation_) return;
       if (ec == asio::error::operation_aborted) return;
       if (ec) {
@@ -317,7 +318,7 @@ void Connection::read_body(size_t size) {
   const auto gen = generation_;
   auto self = shared_from_this();
   with_stream([&](auto& stream) {
-    asio::async_read(stream, asio::buffer(frame_), [this, self, gen](const error_code& ec, size_t) {
+    asio::async_read(stream, asio::buffer(frame_), [this, self, gen, tls = tls_](const error_code& ec, size_t) {
       if (gen != generation_) return;
       if (ec == asio::error::operation_aborted) return;
       if (ec) {

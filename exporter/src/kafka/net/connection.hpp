@@ -113,7 +113,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   uint64_t generation_ = 0;  // bumped on every close: handlers of an older socket do nothing
   boost::asio::ip::tcp::resolver resolver_;
   boost::asio::ip::tcp::socket socket_;
-  std::unique_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
+  // Shared with the handlers of its pending operations: closing the connection aborts them, and
+  // asio's TLS operations still use the stream when they complete.
+  std::shared_ptr<boost::asio::ssl::stream<boost::asio::ip::tcp::socket&>> tls_;
   boost::asio::steady_timer deadline_timer_;
 
   std::deque<Pending> waiting_;  // until the connection is ready
