@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/read.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
 #include <boost/asio/write.hpp>
 
 #include "kafka/net/sasl_exchange.hpp"
@@ -117,14 +116,32 @@ void Connection::on_connected() {
     return handshake_api_versions(3);
   }
   tls_ = std::make_shared<asio::ssl::stream<asio::ip::tcp::socket&>>(socket_, *options_.tls);
-  // SNI, and the certificate must name the host lagwatch connected to (unless turned off).
-  SSL_set_tlsext_host_name(tls_->native_handle(), host_.c_str());
-  if (options_.verify_hostname) tls_->set_verify_callback(asio::ssl::host_name_verification(host_));
+  // SNI (a host name only: RFC 6066 has no IP literals), and the certificate must name the host
+  // lagwatch connected to (unless turned off). OpenSSL checks the name itself so that a
+  // mismatch is reported as one ("hostname mismatch", "IP address mismatch") rather than as a
+  // bare "certificate verify failed".
+  error_code not_an_address;
+  asio::ip::make_address(host_, not_an_address);
+  if (not_an_address) SSL_set_tlsext_host_name(tls_->native_handle(), host_.c_str());
+  if (options_.verify_hostname) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(tls_->native_handle());
+    if (not_an_address) {
+      X509_VERIFY_PARAM_set1_host(param, host_.c_str(), host_.size());
+    } else {
+      X509_VERIFY_PARAM_set1_ip_asc(param, host_.c_str());
+    }
+  }
   const auto gen = generation_;
   auto self = shared_from_this();
   tls_->async_handshake(asio::ssl::stream_base::client, [this, self, gen, tls = tls_](const error_code& ec) {
     if (gen != generation_) return;
-    if (ec) return fail_all("TLS handshake with " + describe() + " failed: " + ec.message());
+    if (ec) {
+      // Why the certificate was refused (unknown CA, expired, name mismatch), when it was.
+      std::string why = ec.message();
+      const long verify = SSL_get_verify_result(tls->native_handle());
+      if (verify != X509_V_OK) why += ": " + std::string(X509_verify_cert_error_string(verify));
+      return fail_all("TLS handshake with " + describe() + " failed: " + why);
+    }
     read_prefix();
     handshake_api_versions(3);
   });
