@@ -226,10 +226,16 @@ void ClusterCollector::fetch_offsets(model::ClusterSnapshot& snap) {
   std::vector<kafka::GroupOffsetsRequest> requests;
   for (const auto& g : snap.groups) requests.push_back(request_for(g.name, name_partitions_));
   auto results = kafka::fetch_group_offsets(*client_, requests).results;
+  if (!name_partitions_) {
+    for (const auto& r : results) all_partitions_answered_ = all_partitions_answered_ || !r.offsets.empty();
+  }
 
   // A group that answered "no commits at all" to an empty partition list is asked again
-  // with the partitions named; if that finds commits, the cluster needs them named.
-  if (!name_partitions_ && !all_partitions->empty()) {
+  // with the partitions named; if that finds commits, the cluster needs them named. Not once
+  // some group's empty list came back with commits: the cluster then answers that form, and
+  // an empty answer means the group has none (else every group without commits, e.g. a
+  // consumer that never commits, would cost a second OffsetFetch every poll).
+  if (!name_partitions_ && !all_partitions_answered_ && !all_partitions->empty()) {
     std::vector<kafka::GroupOffsetsRequest> retry;
     std::vector<size_t> where;
     for (size_t i = 0; i < results.size(); ++i) {

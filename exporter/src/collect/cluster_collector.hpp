@@ -68,6 +68,9 @@ class ClusterCollector {
   // Learned: this cluster answers "all committed offsets" (an empty partition list) with
   // nothing, so partitions must be named (librdkafka 2.0.2 against its own mock broker).
   bool name_partitions_ = false;
+  // Learned: an empty partition list came back with commits for some group (Kafka does this),
+  // so an empty answer to it means "no commits" and is not asked again with partitions named.
+  bool all_partitions_answered_ = false;
   // Only when partitions must be named: the topics each group had commits on at the last poll,
   // and every topic of the last poll. A group is asked for the partitions of its own topics
   // plus any topic created since; naming every partition of a large cluster for every group
