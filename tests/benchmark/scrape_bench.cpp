@@ -17,7 +17,8 @@
 #include <thread>
 #include <vector>
 
-#include "collect/cluster_view.hpp"
+#include "config/config.hpp"
+#include "core/cluster_view.hpp"
 #include "evaluate/cluster_evaluation.hpp"
 #include "http/server.hpp"
 #include "publish/metrics_page.hpp"
@@ -113,7 +114,7 @@ int main(int argc, char** argv) {
   for (int round = 0; round < 5; ++round) {
     auto snap = std::make_shared<model::ClusterSnapshot>(poll(s, round));
     histories.record(*snap);
-    auto view = std::make_shared<collect::ClusterView>();
+    auto view = std::make_shared<core::ClusterView>();
     view->lag = model::compute_lag(*snap, &histories);
     const int64_t now_ms = snap->offsets_read_ms();
     windows.record(view->lag, now_ms);

@@ -7,8 +7,8 @@
 #include <string>
 #include <string_view>
 
-#include "notify/body_template.hpp"
-#include "notify/notification.hpp"
+#include "notification/body_template.hpp"
+#include "notification/notification.hpp"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "collect/cluster_view.hpp"
+#include "core/cluster_view.hpp"
 #include "evaluate/group_status.hpp"
 
 namespace lagwatch::testing {
@@ -26,14 +26,14 @@ using SyntheticGroups = std::map<std::string, std::vector<SyntheticPartition>>;
 
 // `now_ms` is the poll's evaluation time. `up` false: the cluster did not answer Metadata (and
 // then, as in the poller, there are no evaluations whatever `groups` says).
-inline std::shared_ptr<collect::ClusterView> synthetic_view(const std::string& cluster, int64_t now_ms,
-                                                            const SyntheticGroups& groups, bool up = true) {
+inline std::shared_ptr<core::ClusterView> synthetic_view(const std::string& cluster, int64_t now_ms,
+                                                         const SyntheticGroups& groups, bool up = true) {
   auto snap = std::make_shared<model::ClusterSnapshot>();
   snap->cluster = cluster;
   snap->metadata_ok = up;
   snap->offsets_read_at = model::Clock::time_point(std::chrono::milliseconds(now_ms));
   snap->started = snap->finished = snap->offsets_read_at;
-  auto view = std::make_shared<collect::ClusterView>();
+  auto view = std::make_shared<core::ClusterView>();
   for (const auto& [name, parts] : groups) {
     model::GroupLag lag;
     lag.group = name;

@@ -10,7 +10,7 @@ namespace {
 
 using lagwatch::testing::MetricsText;
 
-std::shared_ptr<collect::ClusterView> view_of(const std::string& cluster, bool up = true) {
+std::shared_ptr<core::ClusterView> view_of(const std::string& cluster, bool up = true) {
   auto snap = std::make_shared<model::ClusterSnapshot>();
   snap->cluster = cluster;
   snap->metadata_ok = up;
@@ -34,7 +34,7 @@ std::shared_ptr<collect::ClusterView> view_of(const std::string& cluster, bool u
   } else {
     snap->errors.push_back({model::ErrorKind::metadata, "Metadata: timed out"});
   }
-  auto view = std::make_shared<collect::ClusterView>();
+  auto view = std::make_shared<core::ClusterView>();
   view->lag = model::compute_lag(*snap, nullptr);
   view->stats.up = up;
   view->stats.polls = 3;

@@ -1,11 +1,11 @@
-// Notification bodies (notify/body_template.hpp): the default JSON body, escaping, the
+// Notification bodies (notification/body_template.hpp): the default JSON body, escaping, the
 // partitions section, and template errors with their line and column.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
-#include "notify/body_template.hpp"
+#include "notification/body_template.hpp"
 
 namespace lagwatch::notify {
 namespace {

@@ -65,11 +65,11 @@ Exporter::Running Exporter::make_poller(const config::Config& config, const conf
   r.live = std::make_shared<bool>(true);
   r.poller = std::make_unique<collect::Poller>(
       config, cluster,
-      [this, live = r.live](std::shared_ptr<const collect::ClusterView> view) { publish(live, std::move(view)); });
+      [this, live = r.live](std::shared_ptr<const core::ClusterView> view) { publish(live, std::move(view)); });
   return r;
 }
 
-void Exporter::publish(const std::shared_ptr<bool>& live, std::shared_ptr<const collect::ClusterView> view) {
+void Exporter::publish(const std::shared_ptr<bool>& live, std::shared_ptr<const core::ClusterView> view) {
   std::lock_guard lock(publish_mu_);
   if (!*live) return;  // retired by a reload: its cluster is gone or served by a new poller
   page_.update(view);

@@ -90,7 +90,7 @@ class Exporter {
   };
 
   Running make_poller(const config::Config& config, const config::ClusterConfig& cluster);
-  void publish(const std::shared_ptr<bool>& live, std::shared_ptr<const collect::ClusterView> view);
+  void publish(const std::shared_ptr<bool>& live, std::shared_ptr<const core::ClusterView> view);
   void reap_retired(bool wait);
   void begin_stop();
   http::Response readiness() const;

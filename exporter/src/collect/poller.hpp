@@ -12,11 +12,14 @@
 #include <thread>
 
 #include "collect/cluster_collector.hpp"
-#include "collect/cluster_view.hpp"
+#include "core/cluster_view.hpp"
 #include "store/group_windows.hpp"
 #include "store/partition_histories.hpp"
 
 namespace lagwatch::collect {
+
+using core::ClusterView;
+using core::PollStats;
 
 using Publish = std::function<void(std::shared_ptr<const ClusterView>)>;
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "config/name_filter.hpp"
+#include "evaluate/evaluation_settings.hpp"
 
 namespace lagwatch::config {
 
@@ -86,13 +87,8 @@ struct LagConfig {
 };
 
 // Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
-struct EvaluationConfig {
-  int window = 10;                // observations kept per partition (Burrow's `intervals`)
-  double min_completeness = 0.5;  // share of the window needed before every rule applies
-  int64_t allowed_lag = 0;        // a lag at or below this counts as no lag
-
-  bool operator==(const EvaluationConfig&) const = default;
-};
+// The `evaluation:` section; the struct is the evaluator's own (evaluate/evaluation_settings.hpp).
+using EvaluationConfig = evaluate::EvaluationSettings;
 
 // One webhook that hears about consumer-group status changes, Burrow's notifier style
 // (docs/notifications.md). The YAML keys are the member names, except `groups` and
@@ -107,7 +103,7 @@ struct NotifierConfig {
   // Sent with every request; values may contain ${env:..}/${file:..} (already resolved) and are
   // never printed (except Content-Type, Accept, User-Agent) nor logged.
   std::map<std::string, std::string> headers;
-  // The body template (notify/body_template.hpp); empty = the default JSON body. When
+  // The body template (notification/body_template.hpp); empty = the default JSON body. When
   // template_file is set, template_text holds that file's content, read at load time.
   std::string template_text;
   std::optional<std::string> template_file;

@@ -6,7 +6,7 @@
 #include <cctype>
 
 #include "config/config.hpp"
-#include "notify/url.hpp"
+#include "util/http_url.hpp"
 
 namespace lagwatch::config {
 namespace {
@@ -81,7 +81,7 @@ void emit_notifier(YAML::Emitter& out, const NotifierConfig& n) {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << n.name;
   // The path and query are masked: webhook URLs carry their token there.
-  out << YAML::Key << "url" << YAML::Value << notify::mask_url(n.url);
+  out << YAML::Key << "url" << YAML::Value << util::mask_url(n.url);
   out << YAML::Key << "method" << YAML::Value << n.method;
   out << YAML::Key << "headers" << YAML::Value;
   if (n.headers.empty()) {

@@ -9,9 +9,9 @@
 #include "config/bounds.hpp"
 #include "config/config.hpp"
 #include "evaluate/status.hpp"
-#include "notify/body_template.hpp"
-#include "notify/url.hpp"
+#include "notification/body_template.hpp"
 #include "util/edit_distance.hpp"
+#include "util/http_url.hpp"
 #include "util/listen_address.hpp"
 
 namespace lagwatch::config {
@@ -148,7 +148,7 @@ std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std
   }
   if (n.url.empty()) return ConfigProblem{at + ".url", "required: the webhook, e.g. \"http://127.0.0.1:9000/hook\""};
   std::string problem;
-  if (!notify::parse_http_url(n.url, problem)) return ConfigProblem{at + ".url", problem};
+  if (!util::parse_http_url(n.url, problem)) return ConfigProblem{at + ".url", problem};
   const std::string method = lower(n.method);
   if (method != "post" && method != "put" && method != "patch") {
     return ConfigProblem{at + ".method", "\"" + n.method + "\" is not supported; expected POST, PUT or PATCH"};

@@ -22,7 +22,7 @@ std::vector<GroupEvaluation> evaluate_cluster(const model::ClusterSnapshot& snap
                                               const std::vector<model::GroupLag>& lag,
                                               const store::GroupWindows& windows,
                                               const store::PartitionHistories& histories,
-                                              const config::EvaluationConfig& settings, int64_t now_ms) {
+                                              const EvaluationSettings& settings, int64_t now_ms) {
   std::map<std::string, const model::Group*> groups;
   for (const auto& g : snapshot.groups) groups[g.name] = &g;
 

@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "config/config.hpp"
+#include "evaluate/evaluation_settings.hpp"
 #include "evaluate/group_status.hpp"
 #include "model/lag.hpp"
 #include "store/group_windows.hpp"
@@ -33,6 +33,6 @@ std::vector<GroupEvaluation> evaluate_cluster(const model::ClusterSnapshot& snap
                                               const std::vector<model::GroupLag>& lag,
                                               const store::GroupWindows& windows,
                                               const store::PartitionHistories& histories,
-                                              const config::EvaluationConfig& settings, int64_t now_ms);
+                                              const EvaluationSettings& settings, int64_t now_ms);
 
 }  // namespace lagwatch::evaluate

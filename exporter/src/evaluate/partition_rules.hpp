@@ -43,6 +43,7 @@
 #include <vector>
 
 #include "evaluate/status.hpp"
+#include "store/observation.hpp"
 
 namespace lagwatch::evaluate {
 
@@ -66,14 +67,9 @@ inline constexpr std::string_view kOk = "ok";
 }  // namespace rule
 
 // One offset observation of a partition: the group's committed offset, when it was seen, and
-// the lag at that time (nullopt when the end offset was unknown then).
-struct Observation {
-  int64_t offset = 0;
-  int64_t timestamp_ms = 0;
-  std::optional<int64_t> lag;
-
-  bool operator==(const Observation&) const = default;
-};
+// the lag at that time (nullopt when the end offset was unknown then). The windows in store/
+// keep them.
+using Observation = store::Observation;
 
 struct PartitionInput {
   std::vector<Observation> window;                    // oldest first, timestamps non-decreasing

@@ -3,8 +3,6 @@
 #include <algorithm>
 #include <set>
 
-#include "store/partition_histories.hpp"
-
 namespace lagwatch::model {
 
 int64_t offset_lag(int64_t log_end_offset, int64_t committed_offset) {
@@ -47,7 +45,7 @@ void anchor_lag_seconds(std::vector<GroupLag>& lag, const RecordTimes& times, in
   }
 }
 
-std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories) {
+std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const LagSecondsSource* histories) {
   const int64_t now_ms = snapshot.offsets_read_ms();
   std::vector<GroupLag> out;
   out.reserve(snapshot.groups.size());
@@ -74,10 +72,9 @@ std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::
         pl.log_end_offset = p->log_end_offset;
         pl.lag = offset_lag(*p->log_end_offset, c.offset);
         if (histories && *pl.lag > 0) {
-          if (const auto* h = histories->find(c.topic, c.partition)) {
-            auto s = store::lag_seconds(*h, c.offset, now_ms);
-            pl.lag_seconds = s.seconds;
-            pl.lag_seconds_lower_bound = s.lower_bound;
+          if (auto s = histories->lag_seconds(c.topic, c.partition, c.offset, now_ms)) {
+            pl.lag_seconds = s->seconds;
+            pl.lag_seconds_lower_bound = s->lower_bound;
           }
         }
       }

@@ -16,11 +16,21 @@
 
 #include "model/snapshot.hpp"
 
-namespace lagwatch::store {
-class PartitionHistories;
-}
-
 namespace lagwatch::model {
+
+// Where lag in seconds comes from: whatever remembers when each log end offset was seen
+// (store::PartitionHistories implements it). model sits below store and asks through this.
+class LagSecondsSource {
+ public:
+  struct Seconds {
+    double seconds = 0;
+    bool lower_bound = false;  // the committed offset is older than what the source remembers
+  };
+  virtual ~LagSecondsSource() = default;
+  // nullopt when the source knows nothing of the partition.
+  virtual std::optional<Seconds> lag_seconds(const std::string& topic, int32_t partition, int64_t committed,
+                                             int64_t now_ms) const = 0;
+};
 
 int64_t offset_lag(int64_t log_end_offset, int64_t committed_offset);
 
@@ -61,6 +71,6 @@ void anchor_lag_seconds(std::vector<GroupLag>& lag, const RecordTimes& times, in
 
 // Joins committed offsets with log end offsets (and their history, for seconds).
 // `histories` may be null (no lag in seconds then).
-std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const store::PartitionHistories* histories);
+std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const LagSecondsSource* histories);
 
 }  // namespace lagwatch::model

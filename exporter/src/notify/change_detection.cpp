@@ -49,7 +49,7 @@ Notification facts_of(const std::string& cluster, const evaluate::GroupEvaluatio
   return n;
 }
 
-std::vector<Notification> detect_changes(ClusterState& state, const collect::ClusterView& view,
+std::vector<Notification> detect_changes(ClusterState& state, const core::ClusterView& view,
                                          const DetectionRules& rules, const config::NameFilter& groups) {
   std::vector<Notification> out;
   // A cluster that did not answer says nothing about its groups.

@@ -32,10 +32,10 @@
 #include <string>
 #include <vector>
 
-#include "collect/cluster_view.hpp"
 #include "config/name_filter.hpp"
+#include "core/cluster_view.hpp"
 #include "evaluate/status.hpp"
-#include "notify/notification.hpp"
+#include "notification/notification.hpp"
 
 namespace lagwatch::notify {
 
@@ -62,7 +62,7 @@ using ClusterState = std::map<std::string, GroupState>;
 
 // The notifications `view` calls for, oldest state in `state`, which is updated. Groups whose
 // name fails `groups` are ignored (and never enter the state). The result is sorted by group.
-std::vector<Notification> detect_changes(ClusterState& state, const collect::ClusterView& view,
+std::vector<Notification> detect_changes(ClusterState& state, const core::ClusterView& view,
                                          const DetectionRules& rules, const config::NameFilter& groups);
 
 // The facts of one group as a notification would carry them (event and statuses left to the

@@ -72,7 +72,7 @@ Notifier::Notifier(const config::NotifierConfig& config)
 
 Notifier::~Notifier() { stop(); }
 
-void Notifier::observe(const collect::ClusterView& view) {
+void Notifier::observe(const core::ClusterView& view) {
   if (!view.snapshot || !clusters_.passes(view.snapshot->cluster)) return;
   std::vector<Notification> found;
   {

@@ -26,10 +26,10 @@
 #include <string>
 #include <thread>
 
-#include "collect/cluster_view.hpp"
 #include "config/config.hpp"
 #include "config/name_filter.hpp"
-#include "notify/body_template.hpp"
+#include "core/cluster_view.hpp"
+#include "notification/body_template.hpp"
 #include "notify/change_detection.hpp"
 #include "notify/http_client.hpp"
 #include "notify/url.hpp"
@@ -56,7 +56,7 @@ class Notifier {
 
   // Called by a poller after each poll of a cluster, from that poller's thread (several
   // clusters may call at once). Only compares and queues: never waits on the network.
-  void observe(const collect::ClusterView& view);
+  void observe(const core::ClusterView& view);
 
   // Stops the delivery thread: a request in progress is cut short, queued notifications are
   // discarded (and logged as such). Idempotent.

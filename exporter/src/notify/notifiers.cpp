@@ -6,7 +6,7 @@ Notifiers::Notifiers(const std::vector<config::NotifierConfig>& configs) {
   for (const auto& c : configs) notifiers_.push_back(std::make_unique<Notifier>(c));
 }
 
-void Notifiers::observe(const collect::ClusterView& view) {
+void Notifiers::observe(const core::ClusterView& view) {
   for (auto& n : notifiers_) n->observe(view);
 }
 

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
-#include "collect/cluster_view.hpp"
 #include "config/config.hpp"
+#include "core/cluster_view.hpp"
 #include "notify/notifier.hpp"
 
 namespace lagwatch::notify {
@@ -17,7 +17,7 @@ class Notifiers {
   explicit Notifiers(const std::vector<config::NotifierConfig>& configs);
 
   // Hands a freshly published view to every notifier. Never blocks on the network.
-  void observe(const collect::ClusterView& view);
+  void observe(const core::ClusterView& view);
   void stop();
 
   // In configuration order.

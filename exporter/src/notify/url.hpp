@@ -1,39 +1,12 @@
-// The webhook URL of a notifier: only what lagwatch's HTTP client needs from it.
-//
-//   http://HOST[:PORT][/PATH][?QUERY]
-//
-// HOST is a name, an IPv4 literal or a bracketed IPv6 literal ("[::1]"); PORT defaults to 80.
-// https:// is refused: lagwatch has no TLS client, and a webhook that needs TLS is reached
-// through a relay on the same host or network (docs/notifications.md). User information
-// ("user:pw@host") and fragments are refused too: credentials go in a header.
-//
-// The path and query often hold the webhook's secret token (Slack, Teams, Discord), so
-// messages about a URL never quote it, and logs name only where() ("host:port").
+// Webhook URLs: util/http_url.hpp, under the names notify/ has always used.
 #pragma once
 
-#include <cstdint>
-#include <optional>
-#include <string>
+#include "util/http_url.hpp"
 
 namespace lagwatch::notify {
 
-struct HttpUrl {
-  std::string host;  // without brackets, e.g. "::1" or "relay.internal"
-  uint16_t port = 80;
-  std::string target;  // path and query as sent in the request line, "/" at least
-
-  // "host:port" ("[::1]:8080" for IPv6): how logs and messages name the receiver.
-  std::string where() const;
-  // The Host header's value: "host" with the default port, else "host:port".
-  std::string host_header() const;
-};
-
-// The URL, or nullopt with `problem` set to what is wrong, in words that never repeat the
-// path or query.
-std::optional<HttpUrl> parse_http_url(const std::string& text, std::string& problem);
-
-// `text` with the path and query replaced by "/***" when there is any ("http://relay:8080/***"),
-// for printing the configuration. Text that is not a URL at all becomes "***".
-std::string mask_url(const std::string& text);
+using util::HttpUrl;
+using util::mask_url;
+using util::parse_http_url;
 
 }  // namespace lagwatch::notify

@@ -82,7 +82,7 @@ json group_status(const std::string& cluster, const evaluate::GroupEvaluation& e
   return j;
 }
 
-json consumer_detail(const collect::ClusterView& view, const evaluate::GroupEvaluation& ev, size_t window) {
+json consumer_detail(const core::ClusterView& view, const evaluate::GroupEvaluation& ev, size_t window) {
   json topics = json::object();
   const model::GroupLag* lag = nullptr;
   for (const auto& g : view.lag) {

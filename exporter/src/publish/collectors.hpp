@@ -7,12 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "collect/cluster_view.hpp"
+#include "core/cluster_view.hpp"
 #include "publish/families.hpp"
 
 namespace lagwatch::publish {
 
-using Views = std::map<std::string, std::shared_ptr<const collect::ClusterView>>;
+using Views = std::map<std::string, std::shared_ptr<const core::ClusterView>>;
 
 // kafka_brokers, kafka_broker_info (kafka_exporter's names).
 void collect_brokers(const Views& views, Families& out);

@@ -37,7 +37,7 @@ std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& vi
   return page;
 }
 
-void MetricsPage::update(std::shared_ptr<const collect::ClusterView> view) {
+void MetricsPage::update(std::shared_ptr<const core::ClusterView> view) {
   std::lock_guard render_lock(render_mu_);
   Views views;
   {

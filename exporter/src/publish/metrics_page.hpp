@@ -17,7 +17,7 @@ namespace lagwatch::publish {
 class MetricsPage {
  public:
   // Replaces one cluster's view and re-renders the page. Called by pollers.
-  void update(std::shared_ptr<const collect::ClusterView> view);
+  void update(std::shared_ptr<const core::ClusterView> view);
   // Drops a cluster that the configuration no longer has (reload) and re-renders the page.
   void remove(const std::string& cluster);
 

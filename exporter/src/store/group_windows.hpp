@@ -17,8 +17,8 @@
 #include <tuple>
 #include <vector>
 
-#include "evaluate/partition_rules.hpp"
 #include "model/lag.hpp"
+#include "store/observation.hpp"
 
 namespace lagwatch::store {
 
@@ -27,7 +27,7 @@ class GroupWindows {
   using Key = std::tuple<std::string, std::string, int32_t>;  // group, topic, partition
   // A vector, not a deque: a window holds about 10 observations, and a deque's first chunk
   // alone is 512 bytes, times every committed partition of every group.
-  using Window = std::vector<evaluate::Observation>;
+  using Window = std::vector<Observation>;
 
   explicit GroupWindows(size_t window_size) : size_(window_size) {}
 

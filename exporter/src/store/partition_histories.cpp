@@ -23,4 +23,13 @@ const OffsetHistory* PartitionHistories::find(const std::string& topic, int32_t 
   return it == histories_.end() ? nullptr : &it->second;
 }
 
+std::optional<model::LagSecondsSource::Seconds> PartitionHistories::lag_seconds(const std::string& topic,
+                                                                                int32_t partition, int64_t committed,
+                                                                                int64_t now_ms) const {
+  const auto* h = find(topic, partition);
+  if (!h) return std::nullopt;
+  const auto s = store::lag_seconds(*h, committed, now_ms);
+  return Seconds{s.seconds, s.lower_bound};
+}
+
 }  // namespace lagwatch::store

@@ -6,12 +6,13 @@
 #include <string>
 #include <utility>
 
+#include "model/lag.hpp"
 #include "model/snapshot.hpp"
 #include "store/offset_history.hpp"
 
 namespace lagwatch::store {
 
-class PartitionHistories {
+class PartitionHistories : public model::LagSecondsSource {
  public:
   explicit PartitionHistories(size_t points_per_partition) : points_(points_per_partition) {}
 
@@ -19,6 +20,9 @@ class PartitionHistories {
   void record(const model::ClusterSnapshot& snapshot);
 
   const OffsetHistory* find(const std::string& topic, int32_t partition) const;
+  // model::compute_lag's source of lag in seconds: store::lag_seconds on the partition's history.
+  std::optional<Seconds> lag_seconds(const std::string& topic, int32_t partition, int64_t committed,
+                                     int64_t now_ms) const override;
   size_t size() const { return histories_.size(); }
 
  private:

@@ -1,4 +1,4 @@
-#include "notify/body_template.hpp"
+#include "notification/body_template.hpp"
 
 #include <fmt/format.h>
 

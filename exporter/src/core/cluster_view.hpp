@@ -1,6 +1,10 @@
-// What the publishers (metrics, HTTP API) read about one cluster: the last complete poll,
-// the lag derived from it, and the poller's own counters. Immutable once published; readers
-// hold a shared_ptr and never lock against the poller.
+// What the readers of a poll (metrics, the HTTP API, notifiers) see of one cluster: the last
+// complete poll, the lag derived from it, the evaluation, and the poller's own counters.
+// Immutable once published; readers hold a shared_ptr and never lock against the poller.
+//
+// core/ holds the types the modules above the poller share, as Burrow's core/protocol does:
+// collect/ writes them, publish/, notify/ and http/ read them, and none of those includes
+// collect/.
 #pragma once
 
 #include <cstdint>
@@ -13,7 +17,7 @@
 #include "model/lag.hpp"
 #include "model/snapshot.hpp"
 
-namespace lagwatch::collect {
+namespace lagwatch::core {
 
 struct PollStats {
   uint64_t polls = 0;                              // completed polls, successful or not
@@ -31,4 +35,4 @@ struct ClusterView {
   size_t histories = 0;  // partitions with an end-offset history
 };
 
-}  // namespace lagwatch::collect
+}  // namespace lagwatch::core

@@ -34,7 +34,7 @@
 #include <string_view>
 #include <vector>
 
-#include "notify/notification.hpp"
+#include "notification/notification.hpp"
 
 namespace lagwatch::notify {
 

@@ -1,5 +1,5 @@
 // What one notification says about one consumer group: the facts a body template can use
-// (notify/body_template.hpp). Built by change detection from a poll's evaluation, rendered
+// (notification/body_template.hpp). Built by change detection from a poll's evaluation, rendered
 // and sent by the notifier's background thread.
 #pragma once
 

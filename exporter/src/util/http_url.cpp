@@ -1,9 +1,9 @@
-#include "notify/url.hpp"
+#include "util/http_url.hpp"
 
 #include <algorithm>
 #include <cctype>
 
-namespace lagwatch::notify {
+namespace lagwatch::util {
 namespace {
 
 bool starts_with_ci(const std::string& s, const std::string& prefix) {
@@ -128,4 +128,4 @@ std::string mask_url(const std::string& text) {
   return url->target == "/" ? base + "/" : base + "/***";
 }
 
-}  // namespace lagwatch::notify
+}  // namespace lagwatch::util
