@@ -13,7 +13,7 @@
 namespace lagwatch::testing {
 
 inline rdkafka::ClientPtr new_client(rd_kafka_type_t type, const std::string& bootstrap,
-                                   const std::vector<std::pair<std::string, std::string>>& props = {}) {
+                                     const std::vector<std::pair<std::string, std::string>>& props = {}) {
   rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   auto set = [&](const std::string& k, const std::string& v) {

@@ -34,7 +34,7 @@ class MockCluster {
 
  private:
   int brokers_;
-  rdkafka::ClientPtr owner_;                   // the handle the mock cluster lives in; destroyed last
+  rdkafka::ClientPtr owner_;                 // the handle the mock cluster lives in; destroyed last
   rd_kafka_mock_cluster_t* mock_ = nullptr;  // owned: destroyed in ~MockCluster before owner_
 };
 

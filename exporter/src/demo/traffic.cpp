@@ -14,7 +14,7 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 rdkafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
-                         const std::map<std::string, std::string>& props) {
+                           const std::map<std::string, std::string>& props) {
   rdkafka::ConfPtr conf(rd_kafka_conf_new());
   char err[256];
   std::map<std::string, std::string> all = base;
@@ -30,7 +30,7 @@ rdkafka::ConfPtr make_conf(const std::map<std::string, std::string>& base,
 }
 
 rdkafka::ClientPtr make_client(rd_kafka_type_t type, const std::map<std::string, std::string>& base,
-                             const std::map<std::string, std::string>& props) {
+                               const std::map<std::string, std::string>& props) {
   auto conf = make_conf(base, props);
   char err[256];
   rd_kafka_t* rk = rd_kafka_new(type, conf.get(), err, sizeof err);
