@@ -24,6 +24,9 @@
 //                       an empty record set (error 0).
 // A request it cannot answer gets no answer (the client times out) and is recorded in gaps(),
 // which a test must check is empty: a gap is a hole in the replay, not a client failure.
+// advertise() raises an API's max version in the ApiVersions answers and set_override() answers
+// before the replay: together they make a newer broker (e.g. Kafka 3.x's batched
+// FindCoordinator v4 and OffsetFetch v8, tests/integration/kafka_batched_groups_test.cpp).
 //
 // The encoders and decoders here are the test's own, independent of lagwatch's codec (the
 // oracle must not share the code under test); they know only the versions above.
@@ -31,6 +34,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -663,6 +667,22 @@ class KafkaCaptureCluster {
     not_coordinator_once_.insert(group);
   }
 
+  // Answers consulted before the replay, e.g. for versions the captures lack (a Kafka 3.x
+  // FindCoordinator v4 or OffsetFetch v8): the first non-empty answer wins; nullopt falls
+  // through to the replay. Runs on the fronts' I/O threads; set it before a client connects.
+  using Override = std::function<std::optional<std::vector<uint8_t>>(int32_t broker, const KafkaRequest&)>;
+  void set_override(Override f) {
+    std::lock_guard lock(mu_);
+    override_ = std::move(f);
+  }
+
+  // The ApiVersions answers advertise `api_key` up to `max_version` (the captured minimum
+  // kept): a newer broker for the client's version choice. Set it before a client connects.
+  void advertise(int16_t api_key, int16_t max_version) {
+    std::lock_guard lock(mu_);
+    advertised_max_[api_key] = max_version;
+  }
+
   // Requests the replay could not answer, one line each ("DescribeGroups v5 to broker 3: ...").
   std::vector<std::string> gaps() const {
     std::lock_guard lock(mu_);
@@ -727,6 +747,14 @@ class KafkaCaptureCluster {
   }
 
   Answer answer(int32_t broker, const KafkaRequest& r) {
+    Override override_copy;
+    {
+      std::lock_guard lock(mu_);
+      override_copy = override_;
+    }
+    if (override_copy) {
+      if (auto a = override_copy(broker, r)) return a;
+    }
     try {
       replay::In in(r.bytes);
       replay::read_header(in);
@@ -764,7 +792,31 @@ class KafkaCaptureCluster {
     const Frame* f = last(replay::kApiVersions, 3, phase, port, [](const Frame&) { return true; });
     if (!f) f = last(replay::kApiVersions, 3, "healthy", port, [](const Frame&) { return true; });
     if (!f) return gap(broker, r, "no captured answer");
-    return replay::with_correlation_id(f->response, r.correlation_id);
+    auto frame = replay::with_correlation_id(f->response, r.correlation_id);
+    std::map<int16_t, int16_t> patch;
+    {
+      std::lock_guard lock(mu_);
+      patch = advertised_max_;
+    }
+    if (!patch.empty()) {
+      // ApiVersions v3 body (response header v0): error_code, api_keys [api_key, min, max,
+      // tagged fields], throttle_time_ms, tagged fields; the max patched in place.
+      replay::In in(frame, 4);
+      in.i16();
+      const int32_t n = in.count(true);
+      for (int32_t i = 0; i < n; ++i) {
+        const int16_t key = in.i16();
+        in.i16();
+        const size_t max_at = in.pos();
+        in.i16();
+        in.tagged();
+        if (auto it = patch.find(key); it != patch.end()) {
+          frame[max_at] = static_cast<uint8_t>(static_cast<uint16_t>(it->second) >> 8);
+          frame[max_at + 1] = static_cast<uint8_t>(it->second & 0xff);
+        }
+      }
+    }
+    return frame;
   }
 
   Answer metadata(int32_t broker, const KafkaRequest& r, replay::In& in, const std::string& phase, int port) {
@@ -1014,7 +1066,9 @@ class KafkaCaptureCluster {
     return replay::response_frame(replay::kFetch, 11, r.correlation_id, o.take());
   }
 
-  mutable std::mutex mu_;  // guards phase_, gaps_, not_coordinator_once_
+  mutable std::mutex mu_;  // guards phase_, gaps_, not_coordinator_once_, override_, advertised_max_
+  Override override_;
+  std::map<int16_t, int16_t> advertised_max_;
   std::string phase_;
   std::vector<std::string> gaps_;
   std::set<std::string> not_coordinator_once_;
