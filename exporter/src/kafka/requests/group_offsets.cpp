@@ -131,6 +131,12 @@ GroupOffsetsOutcome fetch_group_offsets(ClusterClient& client, const std::vector
       if (auto it = index.find(group); it != index.end()) outcome.results[it->second].error = error;
     }
   }
+  // A group the answers left out twice is a failure to read it, not a group without commits.
+  for (size_t i = 0; i < requests.size(); ++i) {
+    if (!done[i] && outcome.results[i].error.empty()) {
+      outcome.results[i].error = "OffsetFetch: the coordinator's answer did not include the group";
+    }
+  }
   return outcome;
 }
 
