@@ -16,8 +16,6 @@ int badness(Status s) {
 
 }  // namespace
 
-const char* event_name(Event e) { return e == Event::firing ? "firing" : "resolved"; }
-
 Notification facts_of(const std::string& cluster, const evaluate::GroupEvaluation& evaluation,
                       const model::GroupLag* lag, int64_t timestamp_ms) {
   Notification n;
