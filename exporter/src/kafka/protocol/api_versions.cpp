@@ -7,12 +7,6 @@ namespace {
 
 constexpr int16_t kUnsupportedVersion = 35;
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::api_versions);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("ApiVersions version " + std::to_string(version) + " is not implemented");
-}
-
 ApiVersionsResponse decode_as(wire::Reader& r, int16_t version) {
   const bool flexible = wire::is_flexible(wire::ApiKey::api_versions, version);
   ApiVersionsResponse out;
@@ -40,7 +34,7 @@ ApiVersionsResponse decode_as(wire::Reader& r, int16_t version) {
 }  // namespace
 
 void encode(wire::Writer& w, const ApiVersionsRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::api_versions, version);
   if (version < 3) return;
   w.string(request.client_software_name, true);
   w.string(request.client_software_version, true);
@@ -48,7 +42,7 @@ void encode(wire::Writer& w, const ApiVersionsRequest& request, int16_t version)
 }
 
 ApiVersionsResponse decode_api_versions_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::api_versions, version);
   if (version > 0) {
     // The error code comes first in every layout. With UNSUPPORTED_VERSION the broker may
     // have answered in the v0 layout (KIP-511): like Kafka's Java client, try the requested

@@ -7,12 +7,6 @@
 namespace lagwatch::kafka::protocol {
 namespace {
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::describe_configs);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("DescribeConfigs v" + std::to_string(version) + " is not implemented");
-}
-
 DescribeConfigsResourceResult decode_config(wire::Reader& r, int16_t version, bool flexible) {
   DescribeConfigsResourceResult c;
   c.name = r.string("name", flexible);
@@ -49,7 +43,7 @@ DescribeConfigsResourceResult decode_config(wire::Reader& r, int16_t version, bo
 }  // namespace
 
 void encode(wire::Writer& w, const DescribeConfigsRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::describe_configs, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::describe_configs, version);
   if (request.include_synonyms && version < 1)
     throw std::invalid_argument("DescribeConfigs v0 cannot include synonyms (v1+)");
@@ -73,7 +67,7 @@ void encode(wire::Writer& w, const DescribeConfigsRequest& request, int16_t vers
 }
 
 DescribeConfigsResponse decode_describe_configs_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::describe_configs, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::describe_configs, version);
   DescribeConfigsResponse out;
   out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -7,12 +7,6 @@
 namespace lagwatch::kafka::protocol {
 namespace {
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::describe_groups);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("DescribeGroups v" + std::to_string(version) + " is not implemented");
-}
-
 DescribedGroupMember decode_member(wire::Reader& r, int16_t version, bool flexible) {
   DescribedGroupMember m;
   m.member_id = r.string("member_id", flexible);
@@ -48,7 +42,7 @@ DescribedGroup decode_group(wire::Reader& r, int16_t version, bool flexible) {
 }  // namespace
 
 void encode(wire::Writer& w, const DescribeGroupsRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::describe_groups, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::describe_groups, version);
   w.array_length(request.groups.size(), flexible);
   for (const auto& g : request.groups) w.string(g, flexible);
@@ -58,7 +52,7 @@ void encode(wire::Writer& w, const DescribeGroupsRequest& request, int16_t versi
 }
 
 DescribeGroupsResponse decode_describe_groups_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::describe_groups, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::describe_groups, version);
   DescribeGroupsResponse out;
   if (version >= 1) out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -10,12 +10,6 @@ namespace {
 
 constexpr wire::ApiKey kKey = wire::ApiKey::fetch;
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(kKey);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("Fetch version " + std::to_string(version) + " is not implemented");
-}
-
 // Reads one known tagged field of `size` bytes with `read`, which must not take more than
 // `size` bytes; bytes it does not know (a struct grown in a later version) are skipped.
 template <typename F>
@@ -76,7 +70,7 @@ void read_partition_tags(wire::Reader& r, FetchResponsePartition& p) {
 }  // namespace
 
 void encode(wire::Writer& w, const FetchRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::fetch, version);
   const bool flexible = wire::is_flexible(kKey, version);
   w.int32(request.replica_id);
   w.int32(request.max_wait_ms);
@@ -117,7 +111,7 @@ void encode(wire::Writer& w, const FetchRequest& request, int16_t version) {
 }
 
 FetchResponse decode_fetch_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::fetch, version);
   const bool flexible = wire::is_flexible(kKey, version);
   FetchResponse out;
   out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -5,18 +5,8 @@
 #include "kafka/wire/api.hpp"
 
 namespace lagwatch::kafka::protocol {
-namespace {
-
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::find_coordinator);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("FindCoordinator version " + std::to_string(version) + " is not implemented");
-}
-
-}  // namespace
-
 void encode(wire::Writer& w, const FindCoordinatorRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::find_coordinator, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
   if (version < 4) {
     if (request.coordinator_keys.size() != 1)
@@ -38,7 +28,7 @@ void encode(wire::Writer& w, const FindCoordinatorRequest& request, int16_t vers
 
 FindCoordinatorResponse decode_find_coordinator_response(wire::Reader& r, int16_t version,
                                                          std::string_view requested_key) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::find_coordinator, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
   FindCoordinatorResponse out;
   if (version >= 1) out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -7,12 +7,6 @@
 namespace lagwatch::kafka::protocol {
 namespace {
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::list_groups);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("ListGroups v" + std::to_string(version) + " is not implemented");
-}
-
 void write_strings(wire::Writer& w, const std::vector<std::string>& v, bool flexible) {
   w.array_length(v.size(), flexible);
   for (const auto& s : v) w.string(s, flexible);
@@ -21,7 +15,7 @@ void write_strings(wire::Writer& w, const std::vector<std::string>& v, bool flex
 }  // namespace
 
 void encode(wire::Writer& w, const ListGroupsRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::list_groups, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::list_groups, version);
   if (version < 4 && !request.states_filter.empty())
     throw std::invalid_argument("ListGroups v" + std::to_string(version) + " has no states filter (v4+)");
@@ -33,7 +27,7 @@ void encode(wire::Writer& w, const ListGroupsRequest& request, int16_t version) 
 }
 
 ListGroupsResponse decode_list_groups_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::list_groups, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::list_groups, version);
   ListGroupsResponse out;
   if (version >= 1) out.throttle_time_ms = r.int32("throttle_time_ms");

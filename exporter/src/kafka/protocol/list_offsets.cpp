@@ -5,18 +5,8 @@
 #include "kafka/wire/api.hpp"
 
 namespace lagwatch::kafka::protocol {
-namespace {
-
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::list_offsets);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("ListOffsets version " + std::to_string(version) + " is not implemented");
-}
-
-}  // namespace
-
 void encode(wire::Writer& w, const ListOffsetsRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::list_offsets, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::list_offsets, version);
   w.int32(request.replica_id);
   if (version >= 2) w.int8(request.isolation_level);
@@ -36,7 +26,7 @@ void encode(wire::Writer& w, const ListOffsetsRequest& request, int16_t version)
 }
 
 ListOffsetsResponse decode_list_offsets_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::list_offsets, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::list_offsets, version);
   ListOffsetsResponse out;
   if (version >= 2) out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -7,12 +7,6 @@
 namespace lagwatch::kafka::protocol {
 namespace {
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::metadata);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("Metadata version " + std::to_string(version) + " is not implemented");
-}
-
 std::vector<int32_t> int32_array(wire::Reader& r, const char* field, bool compact) {
   const size_t n = r.count(field, compact, 4);
   std::vector<int32_t> out;
@@ -59,7 +53,7 @@ MetadataResponseTopic decode_topic(wire::Reader& r, int16_t version, bool flexib
 }  // namespace
 
 void encode(wire::Writer& w, const MetadataRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::metadata, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::metadata, version);
   if (!request.topics) {
     if (version == 0) {
@@ -84,7 +78,7 @@ void encode(wire::Writer& w, const MetadataRequest& request, int16_t version) {
 }
 
 MetadataResponse decode_metadata_response(wire::Reader& r, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::metadata, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::metadata, version);
   MetadataResponse out;
   if (version >= 3) out.throttle_time_ms = r.int32("throttle_time_ms");

@@ -7,12 +7,6 @@
 namespace lagwatch::kafka::protocol {
 namespace {
 
-void check_version(int16_t version) {
-  const auto range = wire::implemented_versions(wire::ApiKey::offset_fetch);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument("OffsetFetch v" + std::to_string(version) + " is not implemented");
-}
-
 void write_topics(wire::Writer& w, const std::optional<std::vector<OffsetFetchRequestTopic>>& topics, bool flexible) {
   if (!topics) {
     w.null_array(flexible);
@@ -59,7 +53,7 @@ std::vector<OffsetFetchResponseTopic> read_topics(wire::Reader& r, int16_t versi
 }  // namespace
 
 void encode(wire::Writer& w, const OffsetFetchRequest& request, int16_t version) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::offset_fetch, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::offset_fetch, version);
   if (request.require_stable && version < 7)
     throw std::invalid_argument("OffsetFetch v" + std::to_string(version) + " cannot require stable offsets (v7+)");
@@ -90,7 +84,7 @@ void encode(wire::Writer& w, const OffsetFetchRequest& request, int16_t version)
 }
 
 OffsetFetchResponse decode_offset_fetch_response(wire::Reader& r, int16_t version, std::string_view group_id) {
-  check_version(version);
+  wire::require_implemented(wire::ApiKey::offset_fetch, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::offset_fetch, version);
   OffsetFetchResponse out;
   if (version >= 3) out.throttle_time_ms = r.int32("throttle_time_ms");

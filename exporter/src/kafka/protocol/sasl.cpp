@@ -6,23 +6,13 @@
 #include "kafka/wire/api.hpp"
 
 namespace lagwatch::kafka::protocol {
-namespace {
-
-void check_version(wire::ApiKey key, int16_t version) {
-  const auto range = wire::implemented_versions(key);
-  if (version < range.min || version > range.max)
-    throw std::invalid_argument(wire::api_name(key) + " version " + std::to_string(version) + " is not implemented");
-}
-
-}  // namespace
-
 void encode(wire::Writer& w, const SaslHandshakeRequest& request, int16_t version) {
-  check_version(wire::ApiKey::sasl_handshake, version);
+  wire::require_implemented(wire::ApiKey::sasl_handshake, version);
   w.string(request.mechanism, false);  // never flexible
 }
 
 SaslHandshakeResponse decode_sasl_handshake_response(wire::Reader& r, int16_t version) {
-  check_version(wire::ApiKey::sasl_handshake, version);
+  wire::require_implemented(wire::ApiKey::sasl_handshake, version);
   SaslHandshakeResponse out;
   out.error_code = r.int16("error_code");
   const size_t n = r.count("mechanisms", false, 2);
@@ -35,14 +25,14 @@ SaslHandshakeResponse decode_sasl_handshake_response(wire::Reader& r, int16_t ve
 }
 
 void encode(wire::Writer& w, const SaslAuthenticateRequest& request, int16_t version) {
-  check_version(wire::ApiKey::sasl_authenticate, version);
+  wire::require_implemented(wire::ApiKey::sasl_authenticate, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::sasl_authenticate, version);
   w.bytes(request.auth_bytes, flexible);
   if (flexible) w.no_tagged_fields();
 }
 
 SaslAuthenticateResponse decode_sasl_authenticate_response(wire::Reader& r, int16_t version) {
-  check_version(wire::ApiKey::sasl_authenticate, version);
+  wire::require_implemented(wire::ApiKey::sasl_authenticate, version);
   const bool flexible = wire::is_flexible(wire::ApiKey::sasl_authenticate, version);
   SaslAuthenticateResponse out;
   out.error_code = r.int16("error_code");

@@ -1,6 +1,7 @@
 #include "kafka/wire/api.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 namespace lagwatch::kafka::wire {
 namespace {
@@ -56,6 +57,13 @@ std::string api_name(int16_t key) {
 VersionRange implemented_versions(ApiKey key) {
   const auto* a = facts(static_cast<int16_t>(key));
   return a ? a->implemented : VersionRange{};
+}
+
+void require_implemented(ApiKey key, int16_t version) {
+  const VersionRange range = implemented_versions(key);
+  if (version < range.min || version > range.max) {
+    throw std::invalid_argument(api_name(key) + " version " + std::to_string(version) + " is not implemented");
+  }
 }
 
 bool is_flexible(ApiKey key, int16_t version) {

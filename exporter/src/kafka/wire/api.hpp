@@ -43,6 +43,10 @@ struct VersionRange {
 // The versions lagwatch can encode and decode for `key`; empty for an API it does not speak.
 VersionRange implemented_versions(ApiKey key);
 
+// Throws std::invalid_argument ("Metadata version 13 is not implemented") unless `version` is
+// within implemented_versions(key): every encoder and decoder checks its version with it.
+void require_implemented(ApiKey key, int16_t version);
+
 // Whether `version` of `key` is flexible (compact strings, tagged fields, request header v2).
 bool is_flexible(ApiKey key, int16_t version);
 
