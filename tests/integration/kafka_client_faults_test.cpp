@@ -30,6 +30,9 @@ struct Lab {
 
   Lab() {
     mock.create_topic("orders", 6);
+    // Leaders spread over all three brokers, so a fault on one leaves others to read (the
+    // mock's own placement may put every leader on one broker).
+    for (int p = 0; p < 6; ++p) mock.set_partition_leader("orders", p, p % 3 + 1);
     const auto bootstrap = mock.bootstrap_servers();
     for (int p = 0; p < 6; ++p) testing::produce(bootstrap, "orders", p, 10 + p);
     std::vector<testing::Commit> commits;
