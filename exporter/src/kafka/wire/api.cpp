@@ -33,11 +33,11 @@ constexpr ApiFacts kApis[] = {
     {ApiKey::sasl_handshake, "SaslHandshake", {0, 1}, INT16_MAX},
     {ApiKey::api_versions, "ApiVersions", {0, 3}, 3},
     {ApiKey::describe_configs, "DescribeConfigs", {0, 4}, 4},
-    {ApiKey::describe_log_dirs, "DescribeLogDirs", {0, -1}, 2},
+    {ApiKey::describe_log_dirs, "DescribeLogDirs", {0, 4}, 2},
     {ApiKey::sasl_authenticate, "SaslAuthenticate", {0, 2}, 2},
-    {ApiKey::describe_quorum, "DescribeQuorum", {0, -1}, 0},
+    {ApiKey::describe_quorum, "DescribeQuorum", {0, 2}, 0},
     {ApiKey::describe_cluster, "DescribeCluster", {0, -1}, 0},
-    {ApiKey::consumer_group_describe, "ConsumerGroupDescribe", {0, -1}, 0},
+    {ApiKey::consumer_group_describe, "ConsumerGroupDescribe", {0, 1}, 0},
 };
 
 const ApiFacts* facts(int16_t key) {
