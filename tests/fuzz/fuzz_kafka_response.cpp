@@ -9,9 +9,11 @@
 #include <span>
 
 #include "kafka/protocol/api_versions.hpp"
+#include "kafka/protocol/consumer_group_describe.hpp"
 #include "kafka/protocol/consumer_protocol.hpp"
 #include "kafka/protocol/describe_configs.hpp"
 #include "kafka/protocol/describe_groups.hpp"
+#include "kafka/protocol/describe_quorum.hpp"
 #include "kafka/protocol/fetch.hpp"
 #include "kafka/protocol/find_coordinator.hpp"
 #include "kafka/protocol/list_groups.hpp"
@@ -86,15 +88,22 @@ void decode(ApiKey key, int16_t version, std::span<const uint8_t> frame) {
     case ApiKey::sasl_authenticate:
       protocol::decode_sasl_authenticate_response(r, version);
       break;
+    case ApiKey::describe_quorum:
+      protocol::decode_describe_quorum_response(r, version);
+      break;
+    case ApiKey::consumer_group_describe:
+      protocol::decode_consumer_group_describe_response(r, version);
+      break;
     default:
       break;
   }
 }
 
-constexpr ApiKey kKeys[] = {ApiKey::api_versions,     ApiKey::metadata,         ApiKey::list_offsets,
-                            ApiKey::find_coordinator, ApiKey::list_groups,      ApiKey::describe_groups,
-                            ApiKey::offset_fetch,     ApiKey::describe_configs, ApiKey::fetch,
-                            ApiKey::sasl_handshake,   ApiKey::sasl_authenticate};
+constexpr ApiKey kKeys[] = {ApiKey::api_versions,           ApiKey::metadata,          ApiKey::list_offsets,
+                            ApiKey::find_coordinator,       ApiKey::list_groups,       ApiKey::describe_groups,
+                            ApiKey::offset_fetch,           ApiKey::describe_configs,  ApiKey::fetch,
+                            ApiKey::sasl_handshake,         ApiKey::sasl_authenticate, ApiKey::describe_quorum,
+                            ApiKey::consumer_group_describe};
 
 }  // namespace
 
