@@ -36,7 +36,7 @@ constexpr ApiFacts kApis[] = {
     {ApiKey::describe_log_dirs, "DescribeLogDirs", {0, 4}, 2},
     {ApiKey::sasl_authenticate, "SaslAuthenticate", {0, 2}, 2},
     {ApiKey::describe_quorum, "DescribeQuorum", {0, 2}, 0},
-    {ApiKey::describe_cluster, "DescribeCluster", {0, -1}, 0},
+    {ApiKey::describe_cluster, "DescribeCluster", {0, 2}, 0},
     {ApiKey::consumer_group_describe, "ConsumerGroupDescribe", {0, 1}, 0},
 };
 
