@@ -11,8 +11,10 @@
 #include "kafka/protocol/api_versions.hpp"
 #include "kafka/protocol/consumer_group_describe.hpp"
 #include "kafka/protocol/consumer_protocol.hpp"
+#include "kafka/protocol/describe_cluster.hpp"
 #include "kafka/protocol/describe_configs.hpp"
 #include "kafka/protocol/describe_groups.hpp"
+#include "kafka/protocol/describe_log_dirs.hpp"
 #include "kafka/protocol/describe_quorum.hpp"
 #include "kafka/protocol/fetch.hpp"
 #include "kafka/protocol/find_coordinator.hpp"
@@ -94,16 +96,32 @@ void decode(ApiKey key, int16_t version, std::span<const uint8_t> frame) {
     case ApiKey::consumer_group_describe:
       protocol::decode_consumer_group_describe_response(r, version);
       break;
+    case ApiKey::describe_log_dirs:
+      protocol::decode_describe_log_dirs_response(r, version);
+      break;
+    case ApiKey::describe_cluster:
+      protocol::decode_describe_cluster_response(r, version);
+      break;
     default:
       break;
   }
 }
 
-constexpr ApiKey kKeys[] = {ApiKey::api_versions,           ApiKey::metadata,          ApiKey::list_offsets,
-                            ApiKey::find_coordinator,       ApiKey::list_groups,       ApiKey::describe_groups,
-                            ApiKey::offset_fetch,           ApiKey::describe_configs,  ApiKey::fetch,
-                            ApiKey::sasl_handshake,         ApiKey::sasl_authenticate, ApiKey::describe_quorum,
-                            ApiKey::consumer_group_describe};
+constexpr ApiKey kKeys[] = {ApiKey::api_versions,
+                            ApiKey::metadata,
+                            ApiKey::list_offsets,
+                            ApiKey::find_coordinator,
+                            ApiKey::list_groups,
+                            ApiKey::describe_groups,
+                            ApiKey::offset_fetch,
+                            ApiKey::describe_configs,
+                            ApiKey::fetch,
+                            ApiKey::sasl_handshake,
+                            ApiKey::sasl_authenticate,
+                            ApiKey::describe_quorum,
+                            ApiKey::consumer_group_describe,
+                            ApiKey::describe_log_dirs,
+                            ApiKey::describe_cluster};
 
 }  // namespace
 

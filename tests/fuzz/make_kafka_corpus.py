@@ -7,8 +7,8 @@ Run from the repository root; the files are committed (tests/fuzz/corpus/<target
 """
 import gzip, json, os, collections
 
-KEYS = [18, 3, 2, 10, 16, 15, 9, 32, 1, 17, 36]  # order of kKeys in fuzz_kafka_response.cpp
-MIN_VERSION = {18: 0, 3: 0, 2: 1, 10: 0, 16: 0, 15: 0, 9: 1, 32: 0, 1: 4, 17: 0, 36: 0}
+KEYS = [18, 3, 2, 10, 16, 15, 9, 32, 1, 17, 36, 55, 69, 35, 60]  # order of kKeys in fuzz_kafka_response.cpp
+MIN_VERSION = {18: 0, 3: 0, 2: 1, 10: 0, 16: 0, 15: 0, 9: 1, 32: 0, 1: 4, 17: 0, 36: 0, 55: 0, 69: 0, 35: 0, 60: 0}
 PER_VERSION = 4
 
 frames = [json.loads(l) for l in gzip.open("tests/data/kafka-2.4.0/frames.jsonl.gz", "rt")]
