@@ -7,12 +7,16 @@
 #include <stdexcept>
 
 #include "kafka/client_properties.hpp"
+#include "kafka/requests/cluster_description.hpp"
 #include "kafka/requests/group_offsets.hpp"
 #include "kafka/requests/groups.hpp"
+#include "kafka/requests/log_dirs.hpp"
 #include "kafka/requests/log_offsets.hpp"
 #include "kafka/requests/metadata.hpp"
+#include "kafka/requests/quorum.hpp"
 #include "kafka/requests/topic_configs.hpp"
 #include "kafka/wire/api.hpp"
+#include "model/rebalances.hpp"
 
 namespace lagwatch::collect {
 namespace {
@@ -35,9 +39,11 @@ void add_error(model::ClusterSnapshot& snap, model::ErrorKind kind, std::string 
 
 }  // namespace
 
-ClusterCollector::ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll)
+ClusterCollector::ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll,
+                                   const config::LogDirsConfig& log_dirs)
     : cluster_(cluster),
       poll_(poll),
+      log_dirs_config_(log_dirs),
       client_(make_client(cluster, poll)),
       group_filter_(cluster.groups.allow, cluster.groups.deny, "clusters." + cluster.name + ".groups"),
       topic_filter_(cluster.topics.allow, cluster.topics.deny, "clusters." + cluster.name + ".topics") {}
@@ -62,6 +68,7 @@ model::ClusterSnapshot ClusterCollector::poll() {
     snap.metadata_ok = true;
     snap.brokers = std::move(md.brokers);
     snap.controller_id = md.controller_id;
+    snap.cluster_id = md.cluster_id;
     for (auto& t : md.topics) {
       if (topic_selected(t.name)) snap.topics.push_back(std::move(t));
     }
@@ -77,6 +84,8 @@ model::ClusterSnapshot ClusterCollector::poll() {
   }
 
   if (cancelled()) return abandon();
+  collect_quorum(snap);
+  if (cancelled()) return abandon();
   auto offsets = kafka::fetch_log_offsets(*client_, snap.topics);
   snap.offsets_read_at = model::Clock::now();
   for (auto& e : offsets.errors) add_error(snap, model::ErrorKind::list_offsets, std::move(e));
@@ -86,11 +95,67 @@ model::ClusterSnapshot ClusterCollector::poll() {
   if (cancelled()) return abandon();
   collect_topic_configs(snap);
   if (cancelled()) return abandon();
+  collect_log_dirs(snap);
+  if (cancelled()) return abandon();
   // What went on the wire since the last poll: this poll's requests, the record reads that
   // followed the last one, and every connection's ApiVersions (and SASL).
   for (const auto& [key, n] : client_->pool().take_request_counts()) snap.requests[kafka::wire::api_name(key)] += n;
   snap.finished = model::Clock::now();
   return snap;
+}
+
+void ClusterCollector::collect_quorum(model::ClusterSnapshot& snap) {
+  if (quorum_unsupported_) {
+    snap.kraft = false;
+    return;
+  }
+  auto answer = kafka::describe_quorum(*client_);
+  if (answer.unsupported) {
+    // ZooKeeper mode: Metadata's controller id is the controller.
+    quorum_unsupported_ = true;
+    snap.kraft = false;
+    return;
+  }
+  snap.kraft = true;
+  // On KRaft the active controller is the quorum's leader; Metadata's controller id is a
+  // random live broker there, so without the quorum it is not known at all.
+  snap.controller_id.reset();
+  if (!answer.error.empty()) {
+    add_error(snap, model::ErrorKind::cluster, std::move(answer.error));
+    snap.unsupported_apis.push_back("DescribeQuorum");
+    return;
+  }
+  if (answer.quorum->leader_id >= 0) snap.controller_id = answer.quorum->leader_id;
+  snap.quorum = std::move(answer.quorum);
+
+  if (cancelled()) return;
+  auto described = kafka::describe_cluster(*client_);
+  if (!described.error.empty()) add_error(snap, model::ErrorKind::cluster, std::move(described.error));
+  if (snap.cluster_id.empty()) snap.cluster_id = described.cluster_id;
+  snap.fenced_brokers = std::move(described.fenced_brokers);
+}
+
+void ClusterCollector::collect_log_dirs(model::ClusterSnapshot& snap) {
+  if (!log_dirs_config_.enabled) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= next_log_dirs_) {
+    next_log_dirs_ = now + log_dirs_config_.interval;
+    std::vector<int32_t> brokers;
+    for (const auto& b : snap.brokers) brokers.push_back(b.id);
+    auto answer = kafka::describe_log_dirs(*client_, brokers);
+    log_dirs_unsupported_ = answer.unsupported;
+    for (auto& e : answer.errors) add_error(snap, model::ErrorKind::log_dirs, std::move(e));
+    // A broker that did not answer keeps its last answer; one that left the cluster is forgotten.
+    for (int32_t id : answer.answered) log_dirs_[id].clear();
+    for (auto& d : answer.dirs) log_dirs_[d.broker].push_back(std::move(d));
+    for (auto it = log_dirs_.begin(); it != log_dirs_.end();) {
+      bool live = std::any_of(brokers.begin(), brokers.end(), [&](int32_t id) { return id == it->first; });
+      it = live ? std::next(it) : log_dirs_.erase(it);
+    }
+  }
+  if (log_dirs_unsupported_) snap.unsupported_apis.push_back("DescribeLogDirs");
+  snap.log_dirs_known = !log_dirs_.empty();
+  for (const auto& [id, dirs] : log_dirs_) snap.log_dirs.insert(snap.log_dirs.end(), dirs.begin(), dirs.end());
 }
 
 void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
@@ -132,6 +197,7 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
   // groups it coordinates: keep last poll's groups rather than dropping their series for the
   // duration of a broker restart.
   bool listing_unsupported = false;
+  std::set<std::string> consumer_protocol;  // KIP-848 groups, where ListGroups v5+ says so
   if (cluster_.groups.discover) {
     std::vector<int32_t> brokers;
     for (const auto& b : snap.brokers) brokers.push_back(b.id);
@@ -143,28 +209,14 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
       for (const auto& name : known_groups_) groups[name].name = name;
     }
     for (const auto& g : listing.groups) {
-      if (group_filter_.passes(g.name)) groups[g.name].name = g.name;
+      if (!group_filter_.passes(g.name)) continue;
+      groups[g.name].name = g.name;
+      if (g.group_type == "consumer") consumer_protocol.insert(g.name);
     }
   }
   if (cancelled()) return;
 
-  // DescribeGroups, batched per coordinator: state and members.
-  std::vector<std::string> names;
-  for (const auto& [name, g] : groups) names.push_back(name);
-  if (!names.empty()) {
-    auto described = kafka::describe_groups(*client_, names);
-    if (described.unsupported) {
-      snap.unsupported_apis.push_back("DescribeGroups");
-    } else {
-      for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
-    }
-    for (auto& d : described.groups) {
-      auto& group = groups[d.name];
-      group.state = d.state;
-      group.members = std::move(d.members);
-      group.described = true;
-    }
-  }
+  describe_groups(snap, groups, consumer_protocol);
   (void)listing_unsupported;
   if (cancelled()) return;
 
@@ -173,7 +225,66 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
     known_groups_.push_back(name);
     snap.groups.push_back(std::move(g));
   }
+  count_rebalances(snap.groups);
   fetch_offsets(snap);
+}
+
+void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<std::string, model::Group>& groups,
+                                       const std::set<std::string>& consumer_protocol) {
+  auto take = [&](kafka::GroupDescriptions& described, const char* protocol) {
+    for (auto& d : described.groups) {
+      auto& group = groups[d.name];
+      group.state = d.state;
+      group.members = std::move(d.members);
+      group.described = true;
+      group.protocol = protocol;
+      group.epoch = d.epoch;
+    }
+  };
+  // Classic groups: DescribeGroups, batched per coordinator.
+  std::vector<std::string> classic;
+  for (const auto& [name, g] : groups) {
+    if (!consumer_protocol.count(name)) classic.push_back(name);
+  }
+  std::vector<std::string> others(consumer_protocol.begin(), consumer_protocol.end());
+  if (!classic.empty()) {
+    auto described = kafka::describe_groups(*client_, classic);
+    if (described.unsupported) {
+      snap.unsupported_apis.push_back("DescribeGroups");
+    } else {
+      for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
+    }
+    take(described, "classic");
+    others.insert(others.end(), described.not_classic.begin(), described.not_classic.end());
+  }
+  if (cancelled() || others.empty()) return;
+  // KIP-848 groups (Kafka 4.0+): ConsumerGroupDescribe. Where a broker lacks it, such a group
+  // keeps DescribeGroups' answer (Dead, no members), as before.
+  auto described = kafka::describe_consumer_groups(*client_, others);
+  if (described.unsupported) return;
+  for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
+  take(described, "consumer");
+}
+
+void ClusterCollector::count_rebalances(std::vector<model::Group>& groups) {
+  std::map<std::string, model::Group> described;
+  for (auto& g : groups) {
+    if (auto it = last_described_.find(g.name); it != last_described_.end() && model::rebalanced(it->second, g)) {
+      ++rebalances_[g.name];
+    }
+    g.rebalances = rebalances_[g.name];
+    if (g.described) {
+      described[g.name] = g;
+    } else if (auto it = last_described_.find(g.name); it != last_described_.end()) {
+      described.insert(*it);  // a poll that could not describe it says nothing of a rebalance
+    }
+  }
+  last_described_.swap(described);
+  // Forget the counters of groups that are gone.
+  for (auto it = rebalances_.begin(); it != rebalances_.end();) {
+    bool live = std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == it->first; });
+    it = live ? std::next(it) : rebalances_.erase(it);
+  }
 }
 
 model::RecordTimes ClusterCollector::record_timestamps(

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -26,7 +27,8 @@ class ClusterCollector {
  public:
   // Throws kafka::KafkaError when the client cannot be set up (a refused property, an
   // unreadable TLS file, a malformed bootstrap address).
-  ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll);
+  ClusterCollector(const config::ClusterConfig& cluster, const config::PollConfig& poll,
+                   const config::LogDirsConfig& log_dirs = {});
 
   // Never throws: what failed is recorded in the snapshot's errors.
   model::ClusterSnapshot poll();
@@ -47,12 +49,18 @@ class ClusterCollector {
 
  private:
   void collect_groups(model::ClusterSnapshot& snap);
+  void describe_groups(model::ClusterSnapshot& snap, std::map<std::string, model::Group>& groups,
+                       const std::set<std::string>& consumer_protocol);
+  void count_rebalances(std::vector<model::Group>& groups);
+  void collect_quorum(model::ClusterSnapshot& snap);
+  void collect_log_dirs(model::ClusterSnapshot& snap);
   void collect_topic_configs(model::ClusterSnapshot& snap);
   void fetch_offsets(model::ClusterSnapshot& snap);
   bool topic_selected(const std::string& topic) const;
 
   config::ClusterConfig cluster_;
   config::PollConfig poll_;
+  config::LogDirsConfig log_dirs_config_;
   std::atomic<bool> cancelled_{false};
   std::unique_ptr<kafka::ClusterClient> client_;
   config::NameFilter group_filter_;
@@ -61,6 +69,15 @@ class ClusterCollector {
   std::string topic_configs_error_;                          // last failure, if the last answer failed
   bool topic_configs_unsupported_ = false;
   int polls_until_config_refresh_ = 0;
+  // DescribeQuorum is not offered (ZooKeeper mode); learned once, asked again after errors.
+  bool quorum_unsupported_ = false;
+  // The last DescribeLogDirs answer of each broker, and when the next is due.
+  std::map<int32_t, std::vector<model::LogDir>> log_dirs_;
+  bool log_dirs_unsupported_ = false;
+  std::chrono::steady_clock::time_point next_log_dirs_{};
+  // Each group as last described (offsets left out), to count rebalances between polls.
+  std::map<std::string, model::Group> last_described_;
+  std::map<std::string, uint64_t> rebalances_;
   model::RecordTimes record_times_;  // cache, pruned to the last poll's wants
   kafka::Leaders leaders_;           // of the last poll, for the record reads that follow it
   // Groups of the last poll, kept through a partial group listing.

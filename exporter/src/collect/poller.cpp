@@ -30,12 +30,16 @@ std::string describe_problem(const model::ClusterSnapshot& snap) {
 }  // namespace
 
 Poller::Poller(const config::Config& config, const config::ClusterConfig& cluster, Publish publish)
-    : collector_(cluster, config.poll),
+    : collector_(cluster, config.poll, config.log_dirs),
       histories_(static_cast<size_t>(config.lag.history_points)),
       windows_(static_cast<size_t>(config.evaluation.window)),
       evaluation_(config.evaluation),
       interval_(config.poll_interval_for(cluster)),
-      publish_(std::move(publish)) {}
+      publish_(std::move(publish)) {
+  for (const auto& [name, value] : cluster.labels) publish_options_.labels.emplace_back(name, value);
+  publish_options_.partition_size_series = config.log_dirs.partition_series;
+  publish_options_.partition_size_limit_bytes = config.log_dirs.partition_size_limit_bytes;
+}
 
 Poller::~Poller() { stop(); }
 
@@ -103,10 +107,12 @@ std::shared_ptr<const ClusterView> Poller::poll_once() {
     auto wanted = model::lower_bound_partitions(view->lag);
     if (!wanted.empty()) model::anchor_lag_seconds(view->lag, collector_.record_timestamps(wanted), now_ms);
     windows_.record(view->lag, now_ms);
+    model::annotate_retention_risk(view->lag, *snap, &histories_);
     view->evaluations = evaluate::evaluate_cluster(*snap, view->lag, windows_, histories_, evaluation_, now_ms);
   }
   view->stats = stats_;
   view->histories = histories_.size();
+  view->publish = publish_options_;
   view->snapshot = std::move(snap);
   if (publish_) publish_(view);
   return view;

@@ -52,6 +52,7 @@ class Poller {
   config::EvaluationConfig evaluation_;
   std::chrono::milliseconds interval_;
   Publish publish_;
+  core::PublishOptions publish_options_;
   PollStats stats_;
   std::string last_logged_problem_ = "(no poll yet)";  // so the first poll is always logged
   std::chrono::steady_clock::time_point last_logged_at_{};

@@ -40,6 +40,8 @@ inline constexpr Durations kPollInterval{kSecond, 24 * kHour, "1s to 24h"};  // 
 inline constexpr Durations kRequestTimeout{milliseconds{100}, 5 * kMinute, "100ms to 5m"};
 inline constexpr Counts kGroupConcurrency{1, 256, "1 to 256"};
 // OffsetHistory keeps at least 4 points whatever it is given; 16 leaves room to thin.
+inline constexpr Durations kLogDirsInterval{10 * kSecond, 24 * kHour, "10s to 24h"};
+inline constexpr Counts kPartitionSizeLimit{1, std::int64_t{1} << 60, "1 byte to 1EiB"};
 inline constexpr Counts kHistoryPoints{16, 100'000, "16 to 100000"};
 inline constexpr Counts kWindow{2, 1'000, "2 to 1000"};
 // min_completeness is a share: 0 to 1 (not a table entry: it is a double).

@@ -53,6 +53,10 @@ struct ClusterConfig {
   GroupSelection groups;
   TopicSelection topics;
   std::optional<std::chrono::milliseconds> poll_interval;  // overrides poll.interval
+  // Static labels added to every series of this cluster (kafka_exporter's --kafka.labels),
+  // e.g. {env: staging, region: eu-1}. Names are Prometheus label names that lagwatch itself
+  // does not use (validate() refuses `cluster`, `topic`, ...).
+  std::map<std::string, std::string> labels;
 
   bool operator==(const ClusterConfig&) const = default;
 };
@@ -84,6 +88,21 @@ struct LagConfig {
   int history_points = 120;  // at most ~2 KB per partition (16 B a point)
 
   bool operator==(const LagConfig&) const = default;
+};
+
+// Log directory sizes (DescribeLogDirs, one request per broker), read on their own interval:
+// sizes change slowly and the answer lists every replica of the broker.
+struct LogDirsConfig {
+  bool enabled = true;
+  std::chrono::milliseconds interval{300'000};
+  // Series per partition replica (lagwatch_log_dir_partition_size_bytes): one per replica of
+  // the cluster, so off by default; per broker, log dir and topic are always there.
+  bool partition_series = false;
+  // The production checklist's partition_size_above_limit rule: a topic with a replica larger
+  // than this. The course's sizing rule is "partition < 25 GB".
+  int64_t partition_size_limit_bytes = 25'000'000'000;
+
+  bool operator==(const LogDirsConfig&) const = default;
 };
 
 // Burrow-style evaluation of each group over a sliding window (docs/evaluation.md).
@@ -126,6 +145,7 @@ struct Config {
   std::string log_level = "info";  // trace, debug, info, warn, error
   PollConfig poll;
   LagConfig lag;
+  LogDirsConfig log_dirs;
   EvaluationConfig evaluation;
   std::vector<ClusterConfig> clusters;
   std::vector<NotifierConfig> notifiers;
@@ -146,6 +166,11 @@ Config load_file(const std::string& path);
 // for malformed text and for durations longer than 106751d, the most that std::chrono's
 // nanoseconds (every clock's unit) can hold, so converting the result never overflows.
 std::chrono::milliseconds parse_duration(const std::string& text);
+
+// Parses "25GB", "512MiB", "1.5TB" or a plain byte count (config/byte_size.cpp). Throws
+// ConfigError; format_byte_size is its inverse, in the largest unit that is exact.
+int64_t parse_byte_size(const std::string& text);
+std::string format_byte_size(int64_t bytes);
 
 // True for property names whose values are secrets (passwords, keys, tokens, JAAS config).
 bool is_secret_key(const std::string& key);

@@ -92,6 +92,7 @@ class Parser {
   double number(const Value& v) const;
   bool boolean(const Value& v) const;
   std::chrono::milliseconds duration(const Value& v) const;
+  int64_t byte_size(const Value& v) const;
   std::vector<std::string> strings(const Value& v, const std::string& expected);
   std::vector<std::string> servers(const Value& v);
   std::map<std::string, std::string> properties(const Value& v);
@@ -211,6 +212,15 @@ bool Parser::boolean(const Value& v) const {
   return out;
 }
 
+int64_t Parser::byte_size(const Value& v) const {
+  const std::string s = text(v, "a size such as \"25GB\"");
+  try {
+    return parse_byte_size(s);
+  } catch (const ConfigError& e) {
+    fail(v.mark, v.path, e.what());
+  }
+}
+
 std::chrono::milliseconds Parser::duration(const Value& v) const {
   const std::string s = text(v, "a duration such as \"30s\"");
   try {
@@ -260,8 +270,8 @@ std::map<std::string, std::string> Parser::properties(const Value& v) {
 }
 
 ClusterConfig Parser::cluster(const Value& v) {
-  static const std::vector<std::string> known = {"name",  "bootstrap_servers", "poll_interval", "properties", "groups",
-                                                 "topics"};
+  static const std::vector<std::string> known = {
+      "name", "bootstrap_servers", "poll_interval", "properties", "groups", "topics", "labels"};
   if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, bootstrap_servers, ..., got " + kind(v.node));
   const Fields f = fields(v, known);
   ClusterConfig c;
@@ -269,6 +279,9 @@ ClusterConfig Parser::cluster(const Value& v) {
   if (auto x = get(f, "bootstrap_servers")) c.bootstrap_servers = servers(*x);
   if (auto x = get(f, "poll_interval")) c.poll_interval = duration(*x);
   if (auto x = get(f, "properties")) c.properties = properties(*x);
+  if (auto x = get(f, "labels")) {
+    for (const auto& p : entries(*x)) c.labels[p.path.substr(x->path.size() + 1)] = text(p, "a label value");
+  }
   if (auto x = get(f, "groups")) {
     const Fields g = fields(*x, {"discover", "names", "allow", "deny"});
     if (auto y = get(g, "discover")) c.groups.discover = boolean(*y);
@@ -362,7 +375,7 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
       fail(root.Mark(), "",
            "expected a map with web, log, poll, lag, evaluation, clusters and notifiers, got " + kind(root));
     const Fields f = fields(Value{root, root.Mark(), root.Mark(), ""},
-                            {"web", "log", "poll", "lag", "evaluation", "clusters", "notifiers"});
+                            {"web", "log", "poll", "lag", "log_dirs", "evaluation", "clusters", "notifiers"});
     if (auto x = get(f, "web")) {
       const Fields w = fields(*x, {"listen_address", "telemetry_path", "read_header_timeout", "idle_timeout",
                                    "max_connections", "enable_lifecycle"});
@@ -388,6 +401,13 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
     if (auto x = get(f, "lag")) {
       const Fields l = fields(*x, {"history_points"});
       if (auto y = get(l, "history_points")) config.lag.history_points = integer(*y, bounds::kHistoryPoints);
+    }
+    if (auto x = get(f, "log_dirs")) {
+      const Fields l = fields(*x, {"enabled", "interval", "partition_series", "partition_size_limit"});
+      if (auto y = get(l, "enabled")) config.log_dirs.enabled = boolean(*y);
+      if (auto y = get(l, "interval")) config.log_dirs.interval = duration(*y);
+      if (auto y = get(l, "partition_series")) config.log_dirs.partition_series = boolean(*y);
+      if (auto y = get(l, "partition_size_limit")) config.log_dirs.partition_size_limit_bytes = byte_size(*y);
     }
     if (auto x = get(f, "evaluation")) {
       const Fields e = fields(*x, {"window", "min_completeness", "allowed_lag"});

@@ -45,6 +45,10 @@ void emit_cluster(YAML::Emitter& out, const ClusterConfig& c) {
     out << YAML::EndMap;
   }
 
+  out << YAML::Key << "labels" << YAML::Value << YAML::Flow << YAML::BeginMap;
+  for (const auto& [name, value] : c.labels) out << YAML::Key << name << YAML::Value << value;
+  out << YAML::EndMap;
+
   out << YAML::Key << "groups" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "discover" << YAML::Value << c.groups.discover;
   emit_list(out, "names", c.groups.names);
@@ -142,6 +146,14 @@ std::string to_masked_yaml(const Config& config) {
 
   out << YAML::Key << "lag" << YAML::Value << YAML::BeginMap;
   out << YAML::Key << "history_points" << YAML::Value << config.lag.history_points;
+  out << YAML::EndMap;
+
+  out << YAML::Key << "log_dirs" << YAML::Value << YAML::BeginMap;
+  out << YAML::Key << "enabled" << YAML::Value << config.log_dirs.enabled;
+  out << YAML::Key << "interval" << YAML::Value << format_duration(config.log_dirs.interval);
+  out << YAML::Key << "partition_series" << YAML::Value << config.log_dirs.partition_series;
+  out << YAML::Key << "partition_size_limit" << YAML::Value
+      << format_byte_size(config.log_dirs.partition_size_limit_bytes);
   out << YAML::EndMap;
 
   out << YAML::Key << "evaluation" << YAML::Value << YAML::BeginMap;

@@ -93,6 +93,22 @@ std::optional<ConfigProblem> filter_problem(const std::vector<std::string>& allo
   return std::nullopt;
 }
 
+// The labels lagwatch's own series carry: a static label of the same name would collide.
+std::string static_label_problem(const std::string& name) {
+  static const std::set<std::string> reserved = {
+      "cluster",    "topic",  "partition", "consumergroup", "broker",  "state",    "status",         "rule",
+      "api",        "kind",   "limit",     "protocol",      "role",    "node",     "log_dir",        "rack",
+      "cluster_id", "kraft",  "version",   "notifier",      "outcome", "encoding", "cleanup_policy", "host",
+      "address",    "member", "client_id", "job",           "instance"};
+  const bool valid =
+      !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
+      std::all_of(name.begin(), name.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '_'; });
+  if (!valid) return "\"" + name + "\" is not a label name: use letters, digits and _, not starting with a digit";
+  if (name.rfind("__", 0) == 0) return "label names starting with \"__\" are reserved by Prometheus";
+  if (reserved.count(name)) return "\"" + name + "\" is a label lagwatch's own series use; choose another name";
+  return "";
+}
+
 std::optional<ConfigProblem> cluster_problem(const ClusterConfig& c, const std::string& at) {
   if (c.name.empty()) return ConfigProblem{at + ".name", "required: a unique name made of A-Z a-z 0-9 _ . -"};
   if (!valid_cluster_name(c.name)) {
@@ -125,6 +141,9 @@ std::optional<ConfigProblem> cluster_problem(const ClusterConfig& c, const std::
   }
   if (auto p = filter_problem(c.groups.allow, c.groups.deny, at + ".groups")) return p;
   if (auto p = filter_problem(c.topics.allow, c.topics.deny, at + ".topics")) return p;
+  for (const auto& [name, value] : c.labels) {
+    if (auto p = static_label_problem(name); !p.empty()) return ConfigProblem{at + ".labels." + name, p};
+  }
   return std::nullopt;
 }
 
@@ -217,6 +236,11 @@ std::optional<ConfigProblem> first_problem(const Config& config) {
     return p;
   }
   if (auto p = out_of_range("lag.history_points", config.lag.history_points, bounds::kHistoryPoints)) return p;
+  if (auto p = out_of_range("log_dirs.interval", config.log_dirs.interval, bounds::kLogDirsInterval)) return p;
+  if (auto p = out_of_range("log_dirs.partition_size_limit", config.log_dirs.partition_size_limit_bytes,
+                            bounds::kPartitionSizeLimit)) {
+    return p;
+  }
   if (auto p = out_of_range("evaluation.window", config.evaluation.window, bounds::kWindow)) return p;
   // Written so that NaN fails too.
   if (!(config.evaluation.min_completeness >= 0 && config.evaluation.min_completeness <= 1)) {

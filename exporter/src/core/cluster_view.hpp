@@ -27,12 +27,21 @@ struct PollStats {
   bool up = false;                       // the last poll got Metadata
 };
 
+// What the configuration says about how a cluster's series are published.
+struct PublishOptions {
+  // Static labels added to every series of the cluster, after `cluster` (clusters[].labels).
+  std::vector<std::pair<std::string, std::string>> labels;
+  bool partition_size_series = false;                   // log_dirs.partition_series
+  int64_t partition_size_limit_bytes = 25'000'000'000;  // log_dirs.partition_size_limit
+};
+
 struct ClusterView {
   std::shared_ptr<const model::ClusterSnapshot> snapshot;
   std::vector<model::GroupLag> lag;
   std::vector<evaluate::GroupEvaluation> evaluations;  // same order as lag (by group name)
   PollStats stats;
   size_t histories = 0;  // partitions with an end-offset history
+  PublishOptions publish;
 };
 
 }  // namespace lagwatch::core

@@ -4,6 +4,29 @@
 #include <set>
 
 namespace lagwatch::model {
+namespace {
+
+std::map<std::string, TopicAssignment> topic_assignments(const Group& g, const std::vector<PartitionLag>& partitions,
+                                                         const std::set<std::string>& topics) {
+  std::map<std::string, TopicAssignment> out;
+  std::set<std::pair<std::string, int32_t>> owned;
+  for (const auto& t : topics) out[t];
+  for (const auto& m : g.members) {
+    std::set<std::string> member_topics;
+    for (const auto& tp : m.assignment) {
+      if (!topics.count(tp.first)) continue;  // a deleted or filtered-out topic
+      if (owned.insert(tp).second) out[tp.first].assigned++;
+      member_topics.insert(tp.first);
+    }
+    for (const auto& t : member_topics) out[t].members++;
+  }
+  for (const auto& p : partitions) {
+    if (p.lag.value_or(0) > 0 && !owned.count({p.topic, p.partition})) out[p.topic].unassigned_with_lag++;
+  }
+  return out;
+}
+
+}  // namespace
 
 int64_t offset_lag(int64_t log_end_offset, int64_t committed_offset) {
   return std::max<int64_t>(0, log_end_offset - committed_offset);
@@ -19,6 +42,21 @@ double GroupLag::max_lag_seconds() const {
   double m = 0;
   for (const auto& p : partitions) m = std::max(m, p.lag_seconds);
   return m;
+}
+
+std::optional<double> GroupLag::min_seconds_until_deleted() const {
+  std::optional<double> m;
+  for (const auto& p : partitions) {
+    if (p.data_lost || !p.seconds_until_deleted) continue;  // lost already: data_lost_partitions says so
+    if (!m || *p.seconds_until_deleted < *m) m = p.seconds_until_deleted;
+  }
+  return m;
+}
+
+int GroupLag::data_lost_partitions() const {
+  int n = 0;
+  for (const auto& p : partitions) n += p.data_lost ? 1 : 0;
+  return n;
 }
 
 std::vector<std::tuple<std::string, int32_t, int64_t>> lower_bound_partitions(const std::vector<GroupLag>& lag) {
@@ -55,6 +93,9 @@ std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const LagSeco
     gl.state = g.state;
     gl.described = g.described;
     gl.members = g.members.size();
+    gl.protocol = g.protocol;
+    gl.epoch = g.epoch;
+    gl.rebalances = g.rebalances;
     gl.error = g.error;
 
     std::set<std::string> topics;
@@ -95,6 +136,7 @@ std::vector<GroupLag> compute_lag(const ClusterSnapshot& snapshot, const LagSeco
     std::sort(gl.partitions.begin(), gl.partitions.end(), [](const auto& a, const auto& b) {
       return a.topic != b.topic ? a.topic < b.topic : a.partition < b.partition;
     });
+    if (g.described) gl.assignment = topic_assignments(g, gl.partitions, topics);
     out.push_back(std::move(gl));
   }
   return out;

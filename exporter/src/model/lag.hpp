@@ -42,6 +42,20 @@ struct PartitionLag {
   std::optional<int64_t> lag;
   double lag_seconds = 0;
   bool lag_seconds_lower_bound = false;  // committed offset older than the history, and not anchored
+  // model/retention_risk.hpp: seconds before the oldest unread record may be deleted (absent:
+  // nothing unread or no limit), which limit says so, and whether unread records are gone.
+  std::optional<double> seconds_until_deleted;
+  std::string deletion_limit;  // "time", "size" or "deleted"
+  bool data_lost = false;
+};
+
+// How a group's members share one topic it consumes (DescribeGroups / ConsumerGroupDescribe).
+struct TopicAssignment {
+  int members = 0;   // members assigned at least one of its partitions
+  int assigned = 0;  // partitions some member owns
+  // Partitions with lag (> 0) that no member owns: nothing will consume them until the next
+  // rebalance, the classic cause of a consumer that looks stuck while its members are fine.
+  int unassigned_with_lag = 0;
 };
 
 struct GroupLag {
@@ -49,6 +63,11 @@ struct GroupLag {
   std::string state;
   bool described = false;
   size_t members = 0;
+  std::string protocol = "classic";
+  std::optional<int32_t> epoch;
+  uint64_t rebalances = 0;
+  // Per topic the group consumes, only where the group was described.
+  std::map<std::string, TopicAssignment> assignment;
   std::vector<PartitionLag> partitions;  // partitions with a commit, sorted by topic, partition
   // Per topic the group consumes: partitions of that topic with no commit from this group.
   std::map<std::string, int> uncommitted_partitions;
@@ -56,6 +75,9 @@ struct GroupLag {
 
   int64_t total_lag() const;
   double max_lag_seconds() const;
+  // The smallest seconds_until_deleted over the partitions not lost already; nullopt when none has one.
+  std::optional<double> min_seconds_until_deleted() const;
+  int data_lost_partitions() const;
 };
 
 // Record timestamps (ms) by (topic, partition, offset), read from Kafka for consumers that are

@@ -34,6 +34,10 @@ const char* to_string(ErrorKind k) {
       return "list_groups";
     case ErrorKind::group_offsets:
       return "group_offsets";
+    case ErrorKind::cluster:
+      return "cluster";
+    case ErrorKind::log_dirs:
+      return "log_dirs";
   }
   return "unknown";
 }

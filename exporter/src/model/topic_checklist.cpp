@@ -11,7 +11,20 @@ int replication_factor(const Topic& topic) {
   return topic.partitions.empty() ? 0 : rf;
 }
 
-std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::optional<TopicConfig>& config) {
+std::map<std::string, int64_t> largest_replicas(const ClusterSnapshot& snapshot) {
+  std::map<std::string, int64_t> out;
+  for (const auto& d : snapshot.log_dirs) {
+    for (const auto& r : d.replicas) {
+      if (r.future) continue;
+      auto& m = out[r.topic];
+      m = std::max(m, r.size_bytes);
+    }
+  }
+  return out;
+}
+
+std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::optional<TopicConfig>& config,
+                                             std::optional<int64_t> largest_replica, int64_t size_limit_bytes) {
   const int rf = replication_factor(topic);
   std::vector<ChecklistResult> out{{"replication_factor_below_3", rf < 3}};
   if (config && config->min_insync_replicas) {
@@ -19,6 +32,7 @@ std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::opti
     out.push_back({"min_insync_below_2", min_isr < 2});
     out.push_back({"min_insync_not_below_rf", min_isr >= rf});
   }
+  if (largest_replica) out.push_back({"partition_size_above_limit", *largest_replica > size_limit_bytes});
   return out;
 }
 

@@ -2,10 +2,16 @@
 // least 2, and min.insync.replicas below the replication factor (a topic whose min ISR equals
 // its RF stops accepting acks=all writes as soon as one broker is down).
 //
+// partition_size_above_limit: a replica of the topic is larger than the configured limit
+// (log_dirs.partition_size_limit, 25 GB by default: the course's sizing rule), from
+// DescribeLogDirs. Large partitions make reassignment, recovery and retention slow.
+//
 // A rule that needs a config lagwatch does not have (DescribeConfigs unavailable) is not
 // judged rather than reported as passing.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,7 +21,9 @@
 namespace lagwatch::model {
 
 struct ChecklistResult {
-  std::string rule;  // replication_factor_below_3, min_insync_below_2, min_insync_not_below_rf
+  // replication_factor_below_3, min_insync_below_2, min_insync_not_below_rf,
+  // partition_size_above_limit
+  std::string rule;
   bool violated = false;
 };
 
@@ -23,6 +31,12 @@ struct ChecklistResult {
 // leave partitions with different counts; the weakest one is what matters).
 int replication_factor(const Topic& topic);
 
-std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::optional<TopicConfig>& config);
+// The largest non-future replica of each topic over the snapshot's log dirs, in bytes.
+std::map<std::string, int64_t> largest_replicas(const ClusterSnapshot& snapshot);
+
+// `largest_replica`: the topic's largest replica in bytes, absent without DescribeLogDirs.
+std::vector<ChecklistResult> topic_checklist(const Topic& topic, const std::optional<TopicConfig>& config,
+                                             std::optional<int64_t> largest_replica = std::nullopt,
+                                             int64_t size_limit_bytes = 25'000'000'000);
 
 }  // namespace lagwatch::model

@@ -10,7 +10,8 @@ void collect_brokers(const Views& views, Families& out) {
     if (!snap.metadata_ok) continue;  // unknown, not zero: lagwatch_cluster_up says why
     out.add(brokers, {{"cluster", cluster}}, static_cast<double>(snap.brokers.size()));
     for (const auto& b : snap.brokers) {
-      out.add(info, {{"cluster", cluster}, {"id", std::to_string(b.id)}, {"address", b.address()}}, 1);
+      out.add(info, {{"cluster", cluster}, {"id", std::to_string(b.id)}, {"address", b.address()}, {"rack", b.rack}},
+              1);
     }
   }
 }

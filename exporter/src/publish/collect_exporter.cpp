@@ -14,7 +14,7 @@ void collect_exporter(const Views& views, Families& out) {
   auto polls = out.counter("lagwatch_polls_total", "Polls of a cluster completed, successful or not.");
   auto errors = out.counter("lagwatch_poll_errors_total",
                             "Failed Kafka requests during polls, by kind (metadata, list_offsets, list_groups, "
-                            "group_offsets).");
+                            "group_offsets, cluster, log_dirs).");
   auto duration = out.gauge("lagwatch_poll_duration_seconds", "Duration of the last poll of a cluster.");
   auto last_success = out.gauge("lagwatch_last_successful_poll_timestamp_seconds",
                                 "Unix time of the last poll in which every request was answered.");
@@ -31,7 +31,7 @@ void collect_exporter(const Views& views, Families& out) {
     Labels c{{"cluster", cluster}};
     out.add(up, c, view->stats.up ? 1 : 0);
     out.add(polls, c, static_cast<double>(view->stats.polls));
-    for (const char* kind : {"metadata", "list_offsets", "list_groups", "group_offsets"}) {
+    for (const char* kind : {"metadata", "list_offsets", "list_groups", "group_offsets", "cluster", "log_dirs"}) {
       auto it = view->stats.errors_by_kind.find(kind);
       out.add(errors, {{"cluster", cluster}, {"kind", kind}},
               it == view->stats.errors_by_kind.end() ? 0.0 : static_cast<double>(it->second));

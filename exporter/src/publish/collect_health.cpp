@@ -21,11 +21,13 @@ void collect_health(const Views& views, Families& out) {
   auto at_min = out.gauge("kafka_server_replicamanager_atminisrpartitioncount",
                           "Partitions whose ISR equals the topic's min.insync.replicas (needs DescribeConfigs).");
 
-  auto active_controller = out.gauge("kafka_controller_kafkacontroller_activecontrollercount",
-                                     "1 for the broker that is the active controller, 0 for the other live brokers: "
-                                     "the sum over a cluster must be 1.");
+  auto active_controller =
+      out.gauge("kafka_controller_kafkacontroller_activecontrollercount",
+                "1 for the active controller, 0 for the others: the live brokers in ZooKeeper mode, the quorum's "
+                "voters in KRaft mode (label broker = node id). The sum over a cluster must be 1.");
   auto controller_id = out.gauge("lagwatch_cluster_controller_id",
-                                 "Broker id of the active controller as Metadata reports it, -1 when none is known.");
+                                 "Node id of the active controller (Metadata's in ZooKeeper mode, the quorum leader's "
+                                 "in KRaft mode), -1 when none is known.");
   auto c_urp = out.gauge("lagwatch_cluster_under_replicated_partitions", "Under-replicated partitions in the cluster.");
   auto c_offline = out.gauge("lagwatch_cluster_offline_partitions",
                              "Partitions with no leader, or a leader that is not a live broker.");
@@ -54,6 +56,15 @@ void collect_health(const Views& views, Families& out) {
       if (cfg.min_insync_replicas) min_isr[topic] = *cfg.min_insync_replicas;
     }
     const auto health = model::cluster_health(snap, min_isr);
+    // On KRaft, Metadata's controller id is a random live broker: the controllers are the
+    // quorum's voters and the active one is its leader (collect_cluster.cpp).
+    const bool kraft = snap.kraft.value_or(false);
+    if (kraft && snap.quorum) {
+      for (const auto& v : snap.quorum->voters) {
+        out.add(active_controller, {{"cluster", cluster}, {"broker", std::to_string(v.id)}},
+                v.id == snap.quorum->leader_id ? 1 : 0);
+      }
+    }
     Labels c{{"cluster", cluster}};
     out.add(offline, c, health.offline);
     out.add(controller_id, c, snap.controller_id.value_or(-1));
@@ -68,7 +79,7 @@ void collect_health(const Views& views, Families& out) {
       out.add(b_up, l, b.live ? 1 : 0);
       out.add(replicas, l, b.replica_partitions);
       if (!b.live) continue;
-      out.add(active_controller, l, snap.controller_id == b.id ? 1 : 0);
+      if (!kraft) out.add(active_controller, l, snap.controller_id == b.id ? 1 : 0);
       out.add(urp, l, b.under_replicated_led);
       out.add(leaders, l, b.leader_partitions);
       out.add(b_share, l, b.leader_share);

@@ -10,6 +10,8 @@ void collect_topic_configs(const Views& views, Families& out) {
                            "Effective min.insync.replicas of a topic (needs DescribeConfigs).");
   auto retention = out.gauge("lagwatch_topic_retention_seconds",
                              "Effective retention.ms of a topic, in seconds; -1 means unlimited.");
+  auto retention_bytes = out.gauge("lagwatch_topic_retention_bytes",
+                                   "Effective retention.bytes of a topic (per partition); -1 means unlimited.");
   auto info = out.gauge("lagwatch_topic_config_info", "Topic configuration as labels (always 1): cleanup_policy.");
   auto checklist = out.gauge("lagwatch_topic_checklist_violation",
                              "1 if a topic violates a production checklist rule (label rule), 0 if it passes; rules "
@@ -17,7 +19,13 @@ void collect_topic_configs(const Views& views, Families& out) {
   for (const auto& [cluster, view] : views) {
     const auto& snap = *view->snapshot;
     if (!snap.metadata_ok) continue;
+    const auto largest = model::largest_replicas(snap);
     for (const auto& t : snap.topics) {
+      std::optional<int64_t> sizes;
+      if (snap.log_dirs_known) {
+        auto it = largest.find(t.name);
+        sizes = it == largest.end() ? 0 : it->second;
+      }
       Labels l{{"cluster", cluster}, {"topic", t.name}};
       out.add(rf, l, model::replication_factor(t));
       std::optional<model::TopicConfig> cfg;
@@ -26,10 +34,11 @@ void collect_topic_configs(const Views& views, Families& out) {
       if (cfg && cfg->retention_ms) {
         out.add(retention, l, *cfg->retention_ms < 0 ? -1.0 : static_cast<double>(*cfg->retention_ms) / 1000.0);
       }
+      if (cfg && cfg->retention_bytes) out.add(retention_bytes, l, static_cast<double>(*cfg->retention_bytes));
       if (cfg && !cfg->cleanup_policy.empty()) {
         out.add(info, {{"cluster", cluster}, {"topic", t.name}, {"cleanup_policy", cfg->cleanup_policy}}, 1);
       }
-      for (const auto& r : model::topic_checklist(t, cfg)) {
+      for (const auto& r : model::topic_checklist(t, cfg, sizes, view->publish.partition_size_limit_bytes)) {
         out.add(checklist, {{"cluster", cluster}, {"topic", t.name}, {"rule", r.rule}}, r.violated ? 1 : 0);
       }
     }

@@ -28,5 +28,11 @@ void collect_groups(const Views& views, Families& out);
 void collect_evaluation(const Views& views, Families& out);
 // lagwatch's own health: up, poll duration and errors, tracked sizes, build info.
 void collect_exporter(const Views& views, Families& out);
+// process_* (CPU, memory, file descriptors, threads, start time) from /proc, at scrape time.
+void collect_process(Families& out);
+// lagwatch_cluster_info, the KRaft quorum, fenced brokers.
+void collect_cluster(const Views& views, Families& out);
+// Log directory sizes (DescribeLogDirs) per broker, log dir, topic and (opt-in) replica.
+void collect_log_dirs(const Views& views, Families& out);
 
 }  // namespace lagwatch::publish

@@ -73,13 +73,20 @@ void Families::add(size_t index, const Labels& labels, double value) {
   std::string& out = f.text;
   out += f.name;
   if (!labels.empty()) {
+    const Labels* extra = nullptr;
+    if (!cluster_labels_.empty() && labels[0].name == "cluster") {
+      if (auto it = cluster_labels_.find(labels[0].value); it != cluster_labels_.end()) extra = &it->second;
+    }
     out += '{';
     for (size_t i = 0; i < labels.size(); ++i) {
       if (i) out += ',';
-      out += labels[i].name;
-      out += "=\"";
-      append_escaped_label_value(out, labels[i].value);
-      out += '"';
+      append_label(out, labels[i]);
+      if (i == 0 && extra) {
+        for (const auto& l : *extra) {
+          out += ',';
+          append_label(out, l);
+        }
+      }
     }
     out += '}';
   }
@@ -87,6 +94,13 @@ void Families::add(size_t index, const Labels& labels, double value) {
   append_value(out, value);
   out += '\n';
   ++series_;
+}
+
+void Families::append_label(std::string& out, const Label& label) const {
+  out += label.name;
+  out += "=\"";
+  append_escaped_label_value(out, label.value);
+  out += '"';
 }
 
 std::vector<std::string> Families::take_pieces() {

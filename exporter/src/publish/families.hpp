@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,7 +32,13 @@ class Families {
   size_t gauge(std::string_view name, std::string_view help);
   size_t counter(std::string_view name, std::string_view help);
 
+  // A series. Where its first label is `cluster` and that cluster has static labels
+  // (set_cluster_labels), they follow it: every series of a cluster gets them, whichever
+  // collector wrote it, without each collector having to remember.
   void add(size_t family, const Labels& labels, double value);
+
+  // Static labels by cluster name (clusters[].labels), for add() above.
+  void set_cluster_labels(std::map<std::string, Labels> labels) { cluster_labels_ = std::move(labels); }
 
   size_t series() const { return series_; }
   // The whole page in declaration order, one piece per family, moved out (the Families is
@@ -47,8 +54,11 @@ class Families {
   };
   size_t family(std::string_view name, std::string_view help, std::string_view type);
 
+  void append_label(std::string& out, const Label& label) const;
+
   std::vector<Family> families_;
   size_t series_ = 0;
+  std::map<std::string, Labels> cluster_labels_;
 };
 
 // A sample value as the text format spells it: shortest round-trip decimal, "NaN", "+Inf", "-Inf".

@@ -14,11 +14,19 @@ std::shared_ptr<const MetricsPage::Rendered> MetricsPage::render(const Views& vi
   auto page = std::make_shared<Rendered>();
   {
     Families families;
+    std::map<std::string, Labels> static_labels;
+    for (const auto& [cluster, view] : views) {
+      for (const auto& [name, value] : view->publish.labels) static_labels[cluster].push_back({name, value});
+    }
+    page->cluster_labels = static_labels;
+    families.set_cluster_labels(std::move(static_labels));
     collect_exporter(views, families);
+    collect_cluster(views, families);
     collect_brokers(views, families);
     collect_topics(views, families);
     collect_health(views, families);
     collect_topic_configs(views, families);
+    collect_log_dirs(views, families);
     collect_groups(views, families);
     collect_evaluation(views, families);
     page->series = families.series();
@@ -65,6 +73,7 @@ void MetricsPage::remove(const std::string& cluster) {
 
 std::string MetricsPage::tail(const Rendered* page) {
   Families out;
+  collect_process(out);
   auto age = out.gauge("lagwatch_data_age_seconds", "Seconds since the data served for a cluster was collected.");
   if (!page) return out.text();
   const double now = now_unix();

@@ -45,6 +45,7 @@ class MetricsPage {
     size_t text_size = 0;
     std::unique_ptr<http::GzipPrefix> gzipped;
     std::vector<std::pair<std::string, double>> finished_unix;  // per cluster, for the age tail
+    std::map<std::string, Labels> cluster_labels;               // static labels, for the tail too
     size_t series = 0;
     double render_seconds = 0;  // collecting, writing and compressing the page
   };

@@ -23,7 +23,7 @@ ClusterMetadata fetch_metadata(const Client& client) {
   out.brokers.reserve(md->broker_cnt);
   for (int i = 0; i < md->broker_cnt; ++i) {
     const auto& b = md->brokers[i];
-    out.brokers.push_back({b.id, b.host ? b.host : "", b.port});
+    out.brokers.push_back({b.id, b.host ? b.host : "", b.port, ""});
   }
   std::sort(out.brokers.begin(), out.brokers.end(), [](auto& a, auto& b) { return a.id < b.id; });
 

@@ -61,4 +61,16 @@ LagSeconds lag_seconds(const OffsetHistory& history, int64_t committed, int64_t 
   return {std::max(0.0, s), t->before_history};
 }
 
+std::optional<double> append_rate(const OffsetHistory& history, int64_t window_ms) {
+  const auto& pts = history.points();
+  if (pts.size() < 2) return std::nullopt;
+  const OffsetPoint& last = pts.back();
+  // The oldest point still inside the window (the history is oldest first).
+  size_t first = pts.size() - 2;
+  while (first > 0 && last.time_ms - pts[first - 1].time_ms <= window_ms) --first;
+  const int64_t dt = last.time_ms - pts[first].time_ms;
+  if (dt <= 0) return std::nullopt;
+  return static_cast<double>(last.log_end_offset - pts[first].log_end_offset) * 1000.0 / static_cast<double>(dt);
+}
+
 }  // namespace lagwatch::store

@@ -56,4 +56,8 @@ struct LagSeconds {
 };
 LagSeconds lag_seconds(const OffsetHistory& history, int64_t committed, int64_t now_ms);
 
+// Offsets appended per second over the newest `window_ms` of the history (all of it when it is
+// shorter); nullopt with fewer than two points or no time between them.
+std::optional<double> append_rate(const OffsetHistory& history, int64_t window_ms = 15 * 60 * 1000);
+
 }  // namespace lagwatch::store

@@ -32,4 +32,10 @@ std::optional<model::LagSecondsSource::Seconds> PartitionHistories::lag_seconds(
   return Seconds{s.seconds, s.lower_bound};
 }
 
+std::optional<double> PartitionHistories::offsets_per_second(const std::string& topic, int32_t partition) const {
+  const auto* h = find(topic, partition);
+  if (!h) return std::nullopt;
+  return store::append_rate(*h);
+}
+
 }  // namespace lagwatch::store

@@ -7,12 +7,13 @@
 #include <utility>
 
 #include "model/lag.hpp"
+#include "model/retention_risk.hpp"
 #include "model/snapshot.hpp"
 #include "store/offset_history.hpp"
 
 namespace lagwatch::store {
 
-class PartitionHistories : public model::LagSecondsSource {
+class PartitionHistories : public model::LagSecondsSource, public model::AppendRateSource {
  public:
   explicit PartitionHistories(size_t points_per_partition) : points_(points_per_partition) {}
 
@@ -23,6 +24,8 @@ class PartitionHistories : public model::LagSecondsSource {
   // model::compute_lag's source of lag in seconds: store::lag_seconds on the partition's history.
   std::optional<Seconds> lag_seconds(const std::string& topic, int32_t partition, int64_t committed,
                                      int64_t now_ms) const override;
+  // model::annotate_retention_risk's append rate: store::append_rate on the partition's history.
+  std::optional<double> offsets_per_second(const std::string& topic, int32_t partition) const override;
   size_t size() const { return histories_.size(); }
 
  private:

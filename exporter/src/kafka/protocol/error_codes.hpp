@@ -9,6 +9,10 @@
 
 namespace lagwatch::kafka::protocol {
 
+// GROUP_ID_NOT_FOUND: also what DescribeGroups answers for a KIP-848 group and
+// ConsumerGroupDescribe for a classic one ("not a consumer group").
+inline constexpr int16_t kGroupIdNotFound = 69;
+
 // Kafka's name for `code`: "NONE" (0), "UNKNOWN_SERVER_ERROR" (-1), "NOT_COORDINATOR" (16) ...;
 // "UNKNOWN" for a code this table does not know (a newer broker's).
 std::string error_name(int16_t code);

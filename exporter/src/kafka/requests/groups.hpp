@@ -6,6 +6,7 @@
 // others' groups are still listed and described.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ namespace lagwatch::kafka {
 struct ListedGroup {
   std::string name;
   std::string protocol_type;  // "consumer" for consumer groups; "" for offset-only groups
+  std::string group_type;     // ListGroups v5+ (Kafka 3.8+): "classic" or "consumer" (KIP-848); "" before
 };
 
 struct GroupListing {
@@ -32,6 +34,7 @@ struct GroupDescription {
   std::string name;
   std::string state;  // "Stable", "Empty", "Dead", ...
   std::string protocol_type;
+  std::optional<int32_t> epoch;  // ConsumerGroupDescribe's group epoch
   std::vector<model::GroupMember> members;
 };
 
@@ -39,8 +42,15 @@ struct GroupDescriptions {
   std::vector<GroupDescription> groups;  // the groups that were described
   bool unsupported = false;              // the coordinators do not offer DescribeGroups
   std::vector<std::string> errors;       // per coordinator or group
+  // Groups the API cannot describe because they use the other protocol: DescribeGroups'
+  // GROUP_ID_NOT_FOUND (or Dead without members) for a KIP-848 group, ConsumerGroupDescribe's
+  // GROUP_ID_NOT_FOUND for a classic one.
+  std::vector<std::string> not_classic;
 };
 
+// DescribeGroups, one request per coordinator: classic groups.
 GroupDescriptions describe_groups(ClusterClient& client, const std::vector<std::string>& groups);
+// ConsumerGroupDescribe (KIP-848), one request per coordinator: groups of the consumer protocol.
+GroupDescriptions describe_consumer_groups(ClusterClient& client, const std::vector<std::string>& groups);
 
 }  // namespace lagwatch::kafka

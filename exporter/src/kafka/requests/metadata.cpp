@@ -27,7 +27,7 @@ ClusterMetadata fetch_metadata(ClusterClient& client) {
   std::vector<net::BrokerAddress> addresses;
   for (const auto& b : response.brokers) {
     if (b.port < 1 || b.port > 65535) continue;  // not a reachable broker; never dialed
-    md.brokers.push_back({b.node_id, b.host, b.port});
+    md.brokers.push_back({b.node_id, b.host, b.port, b.rack.value_or("")});
     addresses.push_back({b.node_id, b.host, static_cast<uint16_t>(b.port)});
   }
   std::sort(md.brokers.begin(), md.brokers.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
