@@ -258,7 +258,7 @@ TEST(ParseYamlErrors, UnknownKeyTopLevel) {
   const std::string e = parse_error("web:\n  listen_address: \":1\"\npol:\n  interval: 5s\n");
   EXPECT_THAT(e, StartsWith("t.yml:3:1: pol: unknown key"));
   EXPECT_THAT(e, HasSubstr("did you mean \"poll\""));
-  EXPECT_THAT(e, HasSubstr("expected one of: web, log, poll, lag, evaluation, clusters"));
+  EXPECT_THAT(e, HasSubstr("expected one of: web, log, poll, lag, log_dirs, evaluation, clusters"));
 }
 
 TEST(ParseYamlErrors, UnknownKeyInCluster) {

@@ -52,7 +52,7 @@ TEST(MetricsPage, TopicFamiliesFollowKafkaExporter) {
         {"cluster", "prod"}, {"topic", "orders"}, {"partition", id}};
   };
   EXPECT_EQ(m.get("kafka_brokers", {{"cluster", "prod"}}), 3);
-  EXPECT_EQ(m.get("kafka_broker_info", {{"cluster", "prod"}, {"id", "2"}, {"address", "b2:9092"}}), 1);
+  EXPECT_EQ(m.get("kafka_broker_info", {{"cluster", "prod"}, {"id", "2"}, {"address", "b2:9092"}, {"rack", ""}}), 1);
   EXPECT_EQ(m.get("kafka_topic_partition_under_replicated_partition", p("0")), 0);
   EXPECT_EQ(m.get("kafka_topic_partition_under_replicated_partition", p("1")), 1);
   EXPECT_EQ(m.get("kafka_topic_partition_leader_is_preferred", p("0")), 1);
@@ -78,9 +78,9 @@ TEST(MetricsPage, GroupFamiliesNeverCarryNegativeOrUnknownLag) {
   EXPECT_FALSE(m.get("kafka_consumergroup_lag", g("2")).has_value());  // end offset unknown
   EXPECT_EQ(m.get("kafka_consumergroup_current_offset", g("2")), 7);   // the commit itself is known
   EXPECT_EQ(m.get("kafka_consumergroup_members", {{"cluster", "prod"}, {"consumergroup", "billing"}}), 1);
-  EXPECT_EQ(
-      m.get("lagwatch_consumergroup_info", {{"cluster", "prod"}, {"consumergroup", "billing"}, {"state", "Stable"}}),
-      1);
+  EXPECT_EQ(m.get("lagwatch_consumergroup_info",
+                  {{"cluster", "prod"}, {"consumergroup", "billing"}, {"state", "Stable"}, {"protocol", "classic"}}),
+            1);
   std::vector<std::pair<std::string, std::string>> t{
       {"cluster", "prod"}, {"consumergroup", "billing"}, {"topic", "orders"}};
   EXPECT_EQ(m.get("kafka_consumergroup_lag_sum", t), 10);
@@ -114,12 +114,16 @@ TEST(MetricsPage, ReplacingAClusterViewReplacesItsSeries) {
   EXPECT_EQ(m.count("kafka_consumergroup_lag"), 0u);  // a deleted group disappears at once
 }
 
-TEST(MetricsPage, BeforeTheFirstPollOnlyTheAgeHeaderIsServed) {
+TEST(MetricsPage, BeforeTheFirstPollOnlyTheAgeHeaderAndProcessAreServed) {
   MetricsPage page;
   auto body = page.scrape(true);
   EXPECT_FALSE(body.gzip);
   MetricsText m(body.data());
-  EXPECT_EQ(m.size(), 0u);
+  // No cluster series; only the process's own (process_*), which need no poll.
+  EXPECT_EQ(m.size(), m.count("process_cpu_seconds_total") + m.count("process_resident_memory_bytes") +
+                          m.count("process_virtual_memory_bytes") + m.count("process_start_time_seconds") +
+                          m.count("process_threads") + m.count("process_open_fds") + m.count("process_max_fds"));
+  EXPECT_EQ(m.count("lagwatch_data_age_seconds"), 0u);
 }
 
 TEST(MetricsPage, HealthAndChecklistFamilies) {

@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lagwatch::model {
@@ -18,6 +19,10 @@ namespace lagwatch::model {
 using Clock = std::chrono::system_clock;
 
 struct Broker {
+  // A constructor rather than an aggregate, so that {id, host, port} stays valid as fields
+  // are added.
+  Broker(int32_t id_ = -1, std::string host_ = {}, int port_ = 0, std::string rack_ = {})
+      : id(id_), host(std::move(host_)), port(port_), rack(std::move(rack_)) {}
   int32_t id = -1;
   std::string host;
   int port = 0;
@@ -84,6 +89,14 @@ struct Quorum {
 };
 
 struct GroupMember {
+  // As Broker: {member_id, client_id, host, assignment} stays valid as fields are added.
+  GroupMember(std::string member = {}, std::string client = {}, std::string host_ = {},
+              std::vector<std::pair<std::string, int32_t>> assignment_ = {}, int32_t generation_ = -1)
+      : member_id(std::move(member)),
+        client_id(std::move(client)),
+        host(std::move(host_)),
+        assignment(std::move(assignment_)),
+        generation(generation_) {}
   std::string member_id;
   std::string client_id;
   std::string host;

@@ -73,6 +73,7 @@ void MetricsPage::remove(const std::string& cluster) {
 
 std::string MetricsPage::tail(const Rendered* page) {
   Families out;
+  if (page) out.set_cluster_labels(page->cluster_labels);
   collect_process(out);
   auto age = out.gauge("lagwatch_data_age_seconds", "Seconds since the data served for a cluster was collected.");
   if (!page) return out.text();
