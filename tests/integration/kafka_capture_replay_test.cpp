@@ -1,8 +1,9 @@
 // lagwatch's Kafka client against a replay of a real Kafka 2.4.0 cluster
 // (tests/support/kafka_capture_cluster.hpp): three fronts answer with the bytes brokers 1, 2
-// and 3 sent in the captures (tests/data/kafka-2.4.0), so ListGroups, DescribeGroups and
-// DescribeConfigs, which librdkafka's mock lacks, meet real answers. Every expected value below
-// is the README's.
+// and 3 sent in the captures (tests/data/kafka-2.4.0), so ListGroups, DescribeGroups,
+// DescribeConfigs and DescribeLogDirs, which librdkafka's mock lacks, meet real answers. Every
+// expected value below is the README's. Kafka 2.4 runs on ZooKeeper: its ApiVersions lists no
+// DescribeQuorum (55) or DescribeCluster (60), so lagwatch sends neither and reports kraft false.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -139,11 +140,59 @@ const model::Group* find_group(const model::ClusterSnapshot& snap, const std::st
   return nullptr;
 }
 
-std::unique_ptr<collect::ClusterCollector> collector_for(const KafkaCaptureCluster& cluster, bool discover) {
+// `log_dirs_interval`: how often DescribeLogDirs is sent (the default, 5 minutes, means once
+// in a test: on the first poll); zero sends it every poll.
+std::unique_ptr<collect::ClusterCollector> collector_for(
+    const KafkaCaptureCluster& cluster, bool discover,
+    std::chrono::milliseconds log_dirs_interval = config::LogDirsConfig{}.interval) {
   auto cfg = testing::test_config("kafka-2.4.0", cluster.bootstraps(), readme::groups());
   cfg.poll.request_timeout = kTimeout;
   cfg.clusters[0].groups.discover = discover;
-  return std::make_unique<collect::ClusterCollector>(cfg.clusters[0], cfg.poll);
+  cfg.log_dirs.interval = log_dirs_interval;
+  return std::make_unique<collect::ClusterCollector>(cfg.clusters[0], cfg.poll, cfg.log_dirs);
+}
+
+// README "Log directories": exactly one log dir per broker in `brokers`, error 0, no volume
+// sizes (DescribeLogDirs v1 predates KIP-827's total/usable bytes), the README's size for every
+// user-topic replica and the internal topics' totals; offset lag 0 and no future replicas.
+void expect_log_dirs(const model::ClusterSnapshot& snap, const std::vector<int32_t>& brokers) {
+  EXPECT_TRUE(snap.log_dirs_known);
+  std::vector<int32_t> got_brokers;
+  for (const auto& d : snap.log_dirs) got_brokers.push_back(d.broker);
+  ASSERT_EQ(got_brokers, brokers);  // one dir each, sorted by broker
+  for (const auto& d : snap.log_dirs) {
+    SCOPED_TRACE("broker " + std::to_string(d.broker));
+    EXPECT_EQ(d.path, readme::log_dir(d.broker));
+    EXPECT_EQ(d.error, "");
+    EXPECT_FALSE(d.total_bytes);
+    EXPECT_FALSE(d.usable_bytes);
+    std::map<std::pair<std::string, int32_t>, int64_t> user;
+    std::map<std::string, std::pair<size_t, int64_t>> internal;
+    for (const auto& r : d.replicas) {
+      EXPECT_EQ(r.offset_lag, 0) << r.topic << " " << r.partition;
+      EXPECT_FALSE(r.future) << r.topic << " " << r.partition;
+      if (r.topic.rfind("__", 0) == 0) {
+        auto& [partitions, bytes] = internal[r.topic];
+        ++partitions;
+        bytes += r.size_bytes;
+      } else {
+        EXPECT_TRUE(user.emplace(std::pair{r.topic, r.partition}, r.size_bytes).second)
+            << r.topic << " " << r.partition;
+      }
+    }
+    EXPECT_EQ(user, readme::log_dir_sizes(d.broker));
+    EXPECT_EQ(internal, readme::log_dir_internal_totals());
+  }
+}
+
+int64_t replica_size(const model::ClusterSnapshot& snap, int32_t broker, const std::string& topic, int32_t partition) {
+  for (const auto& d : snap.log_dirs) {
+    if (d.broker != broker) continue;
+    for (const auto& r : d.replicas) {
+      if (r.topic == topic && r.partition == partition) return r.size_bytes;
+    }
+  }
+  return -1;
 }
 
 void expect_topics(const model::ClusterSnapshot& snap, const std::vector<PartitionRow>& table) {
@@ -223,9 +272,29 @@ TEST_F(CaptureReplay, HealthySnapshotIsTheReadmeCluster) {
     EXPECT_EQ(snap.brokers[static_cast<size_t>(id - 1)].host, "127.0.0.1");
     EXPECT_EQ(snap.brokers[static_cast<size_t>(id - 1)].port, cluster.front(id).port());
   }
+  // ZooKeeper mode: no DescribeQuorum in Kafka 2.4's ApiVersions, so none is sent (nor
+  // DescribeCluster), and the controller stays Metadata's.
+  EXPECT_EQ(snap.kraft, false);
   EXPECT_EQ(snap.controller_id, 1);
+  EXPECT_FALSE(snap.quorum);
+  EXPECT_TRUE(snap.fenced_brokers.empty());
+  EXPECT_EQ(snap.cluster_id, "8JHCp0U4RHidtwDAY8oJiQ");
+  EXPECT_EQ(requests(snap, "DescribeQuorum"), 0u);
+  EXPECT_EQ(requests(snap, "DescribeCluster"), 0u);
+  EXPECT_EQ(cluster.front(1).requests(55) + cluster.front(2).requests(55) + cluster.front(3).requests(55), 0u);
+  EXPECT_EQ(cluster.front(1).requests(60) + cluster.front(2).requests(60) + cluster.front(3).requests(60), 0u);
   expect_topics(snap, healthy_topic_table());
   expect_groups(snap);
+
+  // Log dirs: one DescribeLogDirs per broker on the first poll, each broker's own answer.
+  EXPECT_EQ(requests(snap, "DescribeLogDirs"), 3u);
+  for (int32_t id = 1; id <= 3; ++id) EXPECT_EQ(cluster.front(id).requests(replay::kDescribeLogDirs), 1u) << id;
+  expect_log_dirs(snap, {1, 2, 3});
+  EXPECT_EQ(replica_size(snap, 1, "orders", 0), 4690);
+  EXPECT_EQ(replica_size(snap, 3, "audit-rf1", 0), 861);
+  EXPECT_EQ(replica_size(snap, 1, "audit-rf1", 0), -1);  // its only replica is on broker 3
+  EXPECT_EQ(replica_size(snap, 2, "audit-rf1", 0), -1);
+  EXPECT_EQ(replica_size(snap, 1, "compacted", 0), -1);  // replicas 3,2
 
   // Topic configs: the README's effective values (broker defaults applied).
   const std::map<std::string, int> min_isr{
@@ -237,6 +306,7 @@ TEST_F(CaptureReplay, HealthySnapshotIsTheReadmeCluster) {
     EXPECT_EQ(cfg.min_insync_replicas, n);
     EXPECT_EQ(cfg.cleanup_policy, topic == "compacted" ? "compact" : "delete");
     EXPECT_EQ(cfg.retention_ms, topic == "payments" ? 259200000 : 604800000);
+    EXPECT_EQ(cfg.retention_bytes, -1);  // the default (source 5) on every topic: unlimited
   }
 
   // Lag: the README's lag column; shipping has no commit on its three partitions and partial
@@ -260,7 +330,10 @@ TEST_F(CaptureReplay, HealthySnapshotIsTheReadmeCluster) {
 // A warm poll (the second): one Metadata, ListOffsets per leader (latest and earliest), one
 // ListGroups per broker, one DescribeGroups per coordinator, no FindCoordinator (cached from the
 // listing), one OffsetFetch per group (Kafka 2.4 has no multi-group OffsetFetch), no ApiVersions
-// (connections kept).
+// (connections kept). DescribeLogDirs (one per broker) goes out on the first poll only: it runs
+// on its own interval (log_dirs.interval, 5 minutes by default), and the warm poll reports the
+// first poll's answers. No DescribeQuorum on either poll: ZooKeeper mode is known from the
+// ApiVersions answers, so nothing is sent to learn it.
 TEST_F(CaptureReplay, WarmPollRequestCounts) {
   auto collector = collector_for(cluster, true);
   const auto first = collector->poll();
@@ -277,7 +350,32 @@ TEST_F(CaptureReplay, WarmPollRequestCounts) {
   EXPECT_EQ(requests(snap, "OffsetFetch"), readme::groups().size());
   EXPECT_EQ(requests(snap, "ApiVersions"), 0u);
   EXPECT_EQ(requests(snap, "DescribeConfigs"), 0u);  // every 10 polls
+  EXPECT_EQ(requests(first, "DescribeLogDirs"), 3u);
+  EXPECT_EQ(requests(snap, "DescribeLogDirs"), 0u);
+  EXPECT_EQ(cluster.requests(replay::kDescribeLogDirs), 3u);
+  for (const auto* s : {&first, &snap}) {
+    EXPECT_EQ(requests(*s, "DescribeQuorum"), 0u);
+    EXPECT_EQ(requests(*s, "DescribeCluster"), 0u);
+    EXPECT_EQ(s->kraft, false);
+  }
+  // 19 requests in a warm poll: 1 Metadata + 6 ListOffsets + 3 ListGroups + 3 DescribeGroups +
+  // 6 OffsetFetch. The first poll adds its 3 DescribeLogDirs, the DescribeConfigs (every 10
+  // polls) and the ApiVersions of its 4 connections (the bootstrap one and one per broker).
+  const auto total = [](const model::ClusterSnapshot& s) {
+    uint64_t n = 0;
+    for (const auto& [api, k] : s.requests) n += k;
+    return n;
+  };
+  EXPECT_EQ(total(snap), 19u);
+  EXPECT_EQ(total(first), 19u + 3 + 1 + 4);
+  // Nothing but these APIs went on the wire in the warm poll.
+  for (const auto& [api, n] : snap.requests) {
+    static const std::set<std::string> expected{"Metadata", "ListOffsets", "ListGroups", "DescribeGroups",
+                                                "OffsetFetch"};
+    EXPECT_TRUE(expected.count(api)) << api << " " << n;
+  }
   expect_groups(snap);
+  expect_log_dirs(snap, {1, 2, 3});  // the first poll's answers, kept
 }
 
 // Broker 3 stops: its front refuses connections and the others answer as in the broker3-down
@@ -316,6 +414,12 @@ TEST_F(CaptureReplay, BrokerThreeDown) {
     EXPECT_EQ(audit_rf1->leader, -1);
     EXPECT_NE(audit_rf1->error, "");  // LISTENER_NOT_FOUND (72) in Metadata v9
     expect_groups(snap);
+    // Log dirs are not due again (5 minutes): brokers 1 and 2 keep their healthy answers; broker
+    // 3 left Metadata, so its answer is forgotten (its replicas are not on a live broker's disk,
+    // and a stale size would outlive the broker's series).
+    EXPECT_EQ(requests(snap, "DescribeLogDirs"), 0u);
+    expect_log_dirs(snap, {1, 2});
+    EXPECT_EQ(replica_size(snap, 3, "audit-rf1", 0), -1);
     for (const auto& e : snap.errors) {
       EXPECT_NE(e.message.find("broker 3"), std::string::npos) << e.message;
       EXPECT_EQ(e.message.find("broker 1"), std::string::npos) << e.message;
@@ -329,6 +433,36 @@ TEST_F(CaptureReplay, BrokerThreeDown) {
       EXPECT_EQ(lookups, 0u);  // the listing told where each group is
     }
   }
+}
+
+// Log dirs asked every poll (interval 0): in broker3-down, DescribeLogDirs goes to brokers 1 and 2
+// only (Metadata's brokers), which answer with their captured broker3-down answers (step f12,
+// the same sizes); broker 3's healthy answer is dropped. After the recovery broker 3 answers
+// again and audit-rf1 0 is back, on broker 3 only.
+TEST_F(CaptureReplay, LogDirsFollowTheBrokersInMetadata) {
+  auto collector = collector_for(cluster, true, std::chrono::milliseconds(0));
+  const auto healthy = collector->poll();
+  ASSERT_TRUE(healthy.errors.empty()) << errors_of(healthy);
+  EXPECT_EQ(requests(healthy, "DescribeLogDirs"), 3u);
+  expect_log_dirs(healthy, {1, 2, 3});
+
+  cluster.front(3).down();
+  cluster.set_phase("broker3-down");
+  const auto down = collector->poll();
+  ASSERT_TRUE(down.metadata_ok) << errors_of(down);
+  EXPECT_EQ(requests(down, "DescribeLogDirs"), 2u);
+  for (const auto& e : down.errors) EXPECT_NE(e.kind, model::ErrorKind::log_dirs) << e.message;
+  expect_log_dirs(down, {1, 2});
+  EXPECT_EQ(replica_size(down, 3, "audit-rf1", 0), -1);
+
+  cluster.front(3).up();
+  cluster.set_phase("recovery");
+  const auto recovered = collector->poll();
+  ASSERT_TRUE(recovered.metadata_ok) << errors_of(recovered);
+  for (const auto& e : recovered.errors) EXPECT_NE(e.kind, model::ErrorKind::log_dirs) << e.message;
+  EXPECT_EQ(requests(recovered, "DescribeLogDirs"), 3u);
+  expect_log_dirs(recovered, {1, 2, 3});
+  EXPECT_EQ(replica_size(recovered, 3, "audit-rf1", 0), 861);
 }
 
 // Recovery: billing's coordinator answers OffsetFetch with NOT_COORDINATOR (the captured

@@ -2,7 +2,7 @@
 // Kafka 2.4.0 cluster (tests/data/kafka-2.4.0; its README.md is the ground truth). Each front
 // answers a client's requests with what *that* broker answered in the chosen phase (`healthy`,
 // `broker3-down`, `recovery`), so a client under test meets real Kafka bytes for the APIs
-// librdkafka's mock lacks (ListGroups, DescribeGroups, DescribeConfigs).
+// librdkafka's mock lacks (ListGroups, DescribeGroups, DescribeConfigs, DescribeLogDirs).
 //
 // What each front answers (the versions a client picks from Kafka 2.4's ApiVersions ranges):
 //   ApiVersions v3      the captured answer of that broker (any broker of the phase if none).
@@ -19,14 +19,20 @@
 //                       NOT_COORDINATOR from a broker that is not the group's coordinator.
 //   ListOffsets v1-v3   built from the README's end offsets (log start 0); NOT_LEADER_FOR_PARTITION
 //                       (6) for a partition this broker does not lead in the phase.
-//   DescribeConfigs v2  built from the captured per-topic results (only the keys asked for).
+//   DescribeConfigs v2  built from the captured per-topic results (only the keys asked for; a
+//                       key asked for that the captured results lack is a gap).
+//   DescribeLogDirs v1  all topics (topics null): the last captured answer of that broker in
+//                       the phase (steps h09/h10, f12, r11: the README's sizes; brokers 1 and
+//                       2 only in broker3-down). Named topics are a gap (none were captured).
 //   Fetch v11           per partition: the captured partition answer for the same offset, else
 //                       an empty record set (error 0).
 // A request it cannot answer gets no answer (the client times out) and is recorded in gaps(),
 // which a test must check is empty: a gap is a hole in the replay, not a client failure.
-// advertise() raises an API's max version in the ApiVersions answers and set_override() answers
-// before the replay: together they make a newer broker (e.g. Kafka 3.x's batched
-// FindCoordinator v4 and OffsetFetch v8, tests/integration/kafka_batched_groups_test.cpp).
+// advertise() raises an API's max version in the ApiVersions answers (or adds an API Kafka 2.4
+// lacks, from version 0) and set_override() answers before the replay: together they make a
+// newer broker (e.g. Kafka 3.x's batched FindCoordinator v4 and OffsetFetch v8,
+// tests/integration/kafka_batched_groups_test.cpp; a KRaft Kafka 4 with DescribeQuorum,
+// DescribeCluster and ConsumerGroupDescribe, tests/integration/kafka_kraft_test.cpp).
 //
 // The encoders and decoders here are the test's own, independent of lagwatch's codec (the
 // oracle must not share the code under test); they know only the versions above.
@@ -111,6 +117,31 @@ inline const std::map<std::string, std::vector<int32_t>>& leaders(const std::str
   return phase == "broker3-down" ? down : healthy;
 }
 
+// "Log directories (DescribeLogDirs v1, step h09)": each broker's one log dir and the size in
+// bytes of each user-topic replica on it (the same in every phase a broker answered in).
+inline std::string log_dir(int32_t broker) { return "/var/lib/kafka/data/broker-" + std::to_string(broker); }
+inline const std::map<std::pair<std::string, int32_t>, int64_t>& log_dir_sizes(int32_t broker) {
+  static const std::map<std::pair<std::string, int32_t>, int64_t> common{
+      {{"orders", 0}, 4690},  {{"orders", 1}, 4800}, {{"orders", 2}, 4800},  {{"orders", 3}, 4800},
+      {{"orders", 4}, 4800},  {{"orders", 5}, 4800}, {{"payments", 0}, 873}, {{"payments", 1}, 863},
+      {{"payments", 2}, 421}, {{"strict", 0}, 261},  {{"strict", 1}, 380},   {{"strict", 2}, 261},
+  };
+  static const std::map<int32_t, std::map<std::pair<std::string, int32_t>, int64_t>> by_broker = [] {
+    std::map<int32_t, std::map<std::pair<std::string, int32_t>, int64_t>> m{{1, common}, {2, common}, {3, common}};
+    m[2][{"compacted", 0}] = 242;
+    m[3][{"compacted", 0}] = 242;
+    m[3][{"audit-rf1", 0}] = 861;
+    return m;
+  }();
+  return by_broker.at(broker);
+}
+// The internal topics' totals on every broker: (partitions, bytes).
+inline const std::map<std::string, std::pair<size_t, int64_t>>& log_dir_internal_totals() {
+  static const std::map<std::string, std::pair<size_t, int64_t>> m{{"__consumer_offsets", {10, 307356}},
+                                                                   {"__transaction_state", {50, 923}}};
+  return m;
+}
+
 }  // namespace readme
 
 namespace replay {
@@ -124,6 +155,11 @@ inline constexpr int16_t kDescribeGroups = 15;
 inline constexpr int16_t kListGroups = 16;
 inline constexpr int16_t kApiVersions = 18;
 inline constexpr int16_t kDescribeConfigs = 32;
+inline constexpr int16_t kDescribeLogDirs = 35;
+// Newer than Kafka 2.4 (no replay; a test answers them through set_override()).
+inline constexpr int16_t kDescribeQuorum = 55;
+inline constexpr int16_t kDescribeCluster = 60;
+inline constexpr int16_t kConsumerGroupDescribe = 69;
 
 inline constexpr int16_t kNotLeader = 6;
 inline constexpr int16_t kNotCoordinator = 16;
@@ -148,6 +184,14 @@ inline std::string api_name(int16_t key) {
       return "ApiVersions";
     case kDescribeConfigs:
       return "DescribeConfigs";
+    case kDescribeLogDirs:
+      return "DescribeLogDirs";
+    case kDescribeQuorum:
+      return "DescribeQuorum";
+    case kDescribeCluster:
+      return "DescribeCluster";
+    case kConsumerGroupDescribe:
+      return "ConsumerGroupDescribe";
     default:
       return "ApiKey(" + std::to_string(key) + ")";
   }
@@ -174,6 +218,12 @@ inline bool flexible(int16_t key, int16_t version) {
       return version >= 3;
     case kDescribeConfigs:
       return version >= 4;
+    case kDescribeLogDirs:
+      return version >= 2;
+    case kDescribeQuorum:
+    case kDescribeCluster:
+    case kConsumerGroupDescribe:
+      return true;  // flexible from v0
     default:
       return false;
   }
@@ -418,6 +468,22 @@ inline std::vector<DescribeConfigsResource> read_describe_configs_request(In& in
       for (int32_t k = 0; k < m; ++k) r.keys->push_back(in.str(false));
     }
     out.push_back(std::move(r));
+  }
+  return out;
+}
+
+// DescribeLogDirs v0-v1 request: topics (nullable) [topic, partitions]; nullopt: all topics.
+inline std::optional<std::vector<std::pair<std::string, std::vector<int32_t>>>> read_describe_log_dirs_request(
+    In& in, int16_t version) {
+  if (version > 1) throw std::runtime_error("DescribeLogDirs v" + std::to_string(version));
+  const int32_t n = in.count(false);
+  if (n < 0) return std::nullopt;
+  std::vector<std::pair<std::string, std::vector<int32_t>>> out;
+  for (int32_t i = 0; i < n; ++i) {
+    auto& [topic, partitions] = out.emplace_back();
+    topic = in.str(false);
+    const int32_t m = in.count(false);
+    for (int32_t k = 0; k < m; ++k) partitions.push_back(in.i32());
   }
   return out;
 }
@@ -677,7 +743,8 @@ class KafkaCaptureCluster {
   }
 
   // The ApiVersions answers advertise `api_key` up to `max_version` (the captured minimum
-  // kept): a newer broker for the client's version choice. Set it before a client connects.
+  // kept; an API the capture lacks is added with minimum 0): a newer broker for the client's
+  // version choice. Set it before a client connects.
   void advertise(int16_t api_key, int16_t max_version) {
     std::lock_guard lock(mu_);
     advertised_max_[api_key] = max_version;
@@ -693,6 +760,23 @@ class KafkaCaptureCluster {
     size_t n = 0;
     for (const auto& f : fronts_) n += f->requests(api_key);
     return n;
+  }
+
+  // The captured DescribeGroups v5 entry (error code to tagged fields, as bytes) of `group` from
+  // broker `broker` in `phase`, for a test that answers DescribeGroups itself and splices the
+  // replay's entries in (describe_groups_body() frames them); nullopt when none was captured.
+  static std::optional<std::vector<uint8_t>> describe_groups_entry(const std::string& phase, int32_t broker,
+                                                                   const std::string& group) {
+    const int port = kCapturedPort[broker - 1];
+    std::optional<std::vector<uint8_t>> entry;
+    last(replay::kDescribeGroups, 5, phase, port, [&](const Frame& c) {
+      if (c.broker_port != port) return false;
+      for (auto& [id, bytes] : replay::describe_groups_entries(body_of(c))) {
+        if (id == group) entry = std::move(bytes);
+      }
+      return entry.has_value();
+    });
+    return entry;
   }
 
   // The broker that coordinates `group` in `phase`: the last captured FindCoordinator v3 answer
@@ -777,6 +861,8 @@ class KafkaCaptureCluster {
           return list_offsets(broker, r, in, phase);
         case replay::kDescribeConfigs:
           return describe_configs(broker, r, in, phase, port);
+        case replay::kDescribeLogDirs:
+          return describe_log_dirs(broker, r, in, phase, port);
         case replay::kFetch:
           return fetch(broker, r, in);
         default:
@@ -802,9 +888,11 @@ class KafkaCaptureCluster {
       // ApiVersions v3 body (response header v0): error_code, api_keys [api_key, min, max,
       // tagged fields], throttle_time_ms, tagged fields; the max patched in place.
       replay::In in(frame, 4);
-      in.i16();
+      const int16_t error_code = in.i16();
       const int32_t n = in.count(true);
+      std::map<int16_t, std::vector<uint8_t>> entries;  // by key, for APIs to add
       for (int32_t i = 0; i < n; ++i) {
+        const size_t entry_at = in.pos();
         const int16_t key = in.i16();
         in.i16();
         const size_t max_at = in.pos();
@@ -814,6 +902,24 @@ class KafkaCaptureCluster {
           frame[max_at] = static_cast<uint8_t>(static_cast<uint16_t>(it->second) >> 8);
           frame[max_at + 1] = static_cast<uint8_t>(it->second & 0xff);
         }
+        const auto bytes = in.since(entry_at);
+        entries[key].assign(bytes.begin(), bytes.end());
+      }
+      bool added = false;
+      for (const auto& [key, max] : patch) {
+        if (entries.count(key)) continue;
+        replay::Out e;
+        e.i16(key).i16(0).i16(max).no_tags();
+        entries[key] = e.take();
+        added = true;
+      }
+      if (added) {
+        // Rebuilt in key order (as brokers list them); the rest of the body kept as captured.
+        replay::Out o;
+        o.i32(r.correlation_id).i16(error_code).count(true, static_cast<int32_t>(entries.size()));
+        for (const auto& [key, bytes] : entries) o.raw(bytes);
+        o.raw(std::span<const uint8_t>(frame).subspan(in.pos()));
+        frame = o.take();
       }
     }
     return frame;
@@ -889,14 +995,7 @@ class KafkaCaptureCluster {
         entries.push_back(replay::describe_groups_error_entry(g, replay::kNotCoordinator));
         continue;
       }
-      std::optional<std::vector<uint8_t>> entry;
-      last(replay::kDescribeGroups, 5, phase, port, [&](const Frame& c) {
-        if (c.broker_port != port) return false;
-        for (auto& [id, bytes] : replay::describe_groups_entries(body_of(c))) {
-          if (id == g) entry = std::move(bytes);
-        }
-        return entry.has_value();
-      });
+      auto entry = describe_groups_entry(phase, broker, g);
       if (!entry) return gap(broker, r, "no captured entry for group " + g);
       entries.push_back(std::move(*entry));
     }
@@ -1008,10 +1107,32 @@ class KafkaCaptureCluster {
           entries.push_back(&bytes);
         }
       }
+      // Kafka 2.4 answers every topic config it knows that was asked for (and leaves out only
+      // unknown keys); each captured result holds all 26 of them, so a key asked for that the
+      // capture lacks is a hole in the replay, not an answer.
+      for (const auto& key : res.keys.value_or(std::vector<std::string>{})) {
+        const bool captured =
+            std::any_of(found->entries.begin(), found->entries.end(), [&](const auto& e) { return e.first == key; });
+        if (!captured) return gap(broker, r, "no captured entry " + key + " for topic " + res.name);
+      }
       o.raw(found->head).count(false, static_cast<int32_t>(entries.size()));
       for (const auto* e : entries) o.raw(*e);
     }
     return replay::response_frame(replay::kDescribeConfigs, 2, r.correlation_id, o.take());
+  }
+
+  Answer describe_log_dirs(int32_t broker, const KafkaRequest& r, replay::In& in, const std::string& phase, int port) {
+    if (r.api_version != 1) return gap(broker, r, "only v1 is replayed");
+    if (replay::read_describe_log_dirs_request(in, r.api_version)) return gap(broker, r, "topics named");
+    // Each broker answers for its own directories only: never another broker's answer.
+    const Frame* f = last(replay::kDescribeLogDirs, 1, phase, port, [&](const Frame& c) {
+      if (c.broker_port != port) return false;
+      replay::In q(c.request);
+      replay::read_header(q);
+      return !replay::read_describe_log_dirs_request(q, c.api_version).has_value();
+    });
+    if (!f) return gap(broker, r, "no captured all-topics answer of this broker");
+    return replay::with_correlation_id(f->response, r.correlation_id);
   }
 
   Answer fetch(int32_t broker, const KafkaRequest& r, replay::In& in) {
