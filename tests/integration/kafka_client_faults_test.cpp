@@ -4,6 +4,7 @@
 // timeout, and leave the next polls correct once it ends.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -87,6 +88,40 @@ void expect_all_correct(const model::ClusterSnapshot& snap) {
   for (const auto& p : snap.topics[0].partitions) EXPECT_EQ(p.log_end_offset, 10 + p.id) << p.id;
   ASSERT_EQ(snap.groups.size(), 1u);
   EXPECT_EQ(snap.groups[0].offsets.size(), 6u);
+}
+
+// The APIs lagwatch added for issue 14 that librdkafka 2.0.2's mock does not offer (its
+// ApiVersions lists none of them): DescribeLogDirs is reported unsupported, not as an error,
+// and never sent; DescribeQuorum is not offered either, so the mock is taken for ZooKeeper
+// mode (kraft false, Metadata's controller) and neither DescribeQuorum nor DescribeCluster
+// goes out. The same holds on the next poll and once the log dirs are due again.
+TEST(KafkaClientFaults, ApisTheMockLacksAreUnsupportedNotErrors) {
+  Lab lab;
+  config::LogDirsConfig every_poll;
+  every_poll.interval = std::chrono::milliseconds(0);
+  {
+    auto cfg = testing::test_config("mock", lab.fronts->bootstraps(), {"billing"});
+    cfg.poll.request_timeout = kTimeout;
+    lab.collector = std::make_unique<collect::ClusterCollector>(cfg.clusters[0], cfg.poll, every_poll);
+  }
+  for (int round = 0; round < 2; ++round) {
+    SCOPED_TRACE(round == 0 ? "first poll" : "second poll");
+    const auto snap = lab.poll_until_clean();
+    expect_all_correct(snap);
+    const auto& u = snap.unsupported_apis;
+    EXPECT_NE(std::find(u.begin(), u.end(), "DescribeLogDirs"), u.end());
+    EXPECT_FALSE(snap.log_dirs_known);
+    EXPECT_TRUE(snap.log_dirs.empty());
+    EXPECT_EQ(snap.kraft, false);
+    EXPECT_TRUE(snap.controller_id.has_value());
+    EXPECT_FALSE(snap.quorum);
+    EXPECT_EQ(snap.requests.count("DescribeLogDirs"), 0u);
+    EXPECT_EQ(snap.requests.count("DescribeQuorum"), 0u);
+    EXPECT_EQ(snap.requests.count("DescribeCluster"), 0u);
+  }
+  for (int16_t key : {int16_t{35}, int16_t{55}, int16_t{60}, int16_t{69}}) {
+    EXPECT_EQ(lab.fronts->requests(key), 0u) << "api key " << key;
+  }
 }
 
 // Every response fault on one broker's ListOffsets: its partitions fail with its name, the
