@@ -48,6 +48,17 @@ PARTITION_STATUS_MAPPINGS = [{"type": "value", "options": {
     "5": {"text": "STALL", "color": "dark-red", "index": 5},
     "6": {"text": "REWIND", "color": "purple", "index": 6},
 }}]
+GROUP_STATE_MAPPINGS = [{"type": "value", "options": {
+    "0": {"text": "Unknown", "color": "#8e8e8e", "index": 0},
+    "1": {"text": "Stable", "color": "green", "index": 1},
+    "2": {"text": "PreparingRebalance", "color": "orange", "index": 2},
+    "3": {"text": "CompletingRebalance", "color": "orange", "index": 3},
+    "4": {"text": "Empty", "color": "blue", "index": 4},
+    "5": {"text": "Dead", "color": "red", "index": 5},
+    "6": {"text": "Assigning", "color": "orange", "index": 6},
+    "7": {"text": "Reconciling", "color": "yellow", "index": 7},
+    "8": {"text": "NotReady", "color": "#8e8e8e", "index": 8},
+}}]
 STATUS_COLOURS = {"OK": "green", "WARN": "orange", "ERR": "red", "NOTFOUND": "#8e8e8e"}
 
 
@@ -309,13 +320,16 @@ def cluster_health():
             stat("Brokers down", f"lagwatch_cluster_brokers_down{{{C}}}", "{{cluster}}",
                  "Brokers named in replica sets but missing from the broker list.", th=OK_IF_ZERO),
             stat("Controller", f"lagwatch_cluster_controller_id{{{C}}}", "{{cluster}}",
-                 "Broker id of the active controller as Metadata reports it.",
+                 "Node id of the active controller: the controller broker Metadata names in "
+                 "ZooKeeper mode, the KRaft quorum's leader in KRaft mode (a controller node, "
+                 "which need not be a broker).",
                  mappings=[{"type": "value", "options": {"-1": {"text": "none", "color": "red",
                                                                 "index": 0}}}]),
             stat("Active controllers",
                  f'sum by (cluster) (kafka_controller_kafkacontroller_activecontrollercount{{{C}, broker!=""}})',
                  "{{cluster}}",
-                 "Sum over the brokers of ActiveControllerCount as lagwatch computes it from Metadata: "
+                 "Sum of ActiveControllerCount as lagwatch computes it, over the live brokers "
+                 "(ZooKeeper mode, from Metadata) or the quorum's voters (KRaft, from DescribeQuorum): "
                  "must be exactly 1. (broker!=\"\" keeps lagwatch's series apart from a JMX exporter's "
                  "series of the same name.)",
                  th=thresholds(("red", None), ("green", 1), ("red", 2))),
@@ -345,6 +359,53 @@ def cluster_health():
                  "{{cluster}}",
                  "Online partitions not led by their first replica (run a preferred leader election "
                  "after a broker restart).", th=WARN_IF_ANY),
+            stat("Cluster id and mode", f"lagwatch_cluster_info{{{C}}}",
+                 "{{cluster}}: {{cluster_id}}, KRaft {{kraft}}",
+                 "The cluster's id and whether it runs in KRaft mode (true), with ZooKeeper (false), "
+                 "or not known yet (unknown).", text_mode="name", color_mode="none", w=8),
+            stat("Quorum leader", f"lagwatch_kraft_quorum_leader_id{{{C}}}", "{{cluster}}",
+                 "KRaft: node id of the metadata quorum's leader, the active controller; none (-1) "
+                 "without one. No data on ZooKeeper clusters.",
+                 mappings=[{"type": "value", "options": {"-1": {"text": "none", "color": "red",
+                                                                "index": 0}}}]),
+            stat("Leader epoch", f"lagwatch_kraft_quorum_leader_epoch{{{C}}}", "{{cluster}}",
+                 "KRaft: epoch of the quorum's leader; it grows by one with every election, so a "
+                 "fast-rising epoch means controllers keep failing over."),
+            stat("Voters live",
+                 f"max by (cluster) (lagwatch_kraft_quorum_voters_live{{{C}}})",
+                 "{{cluster}}",
+                 "KRaft: voters (controllers) that are the leader or fetched from it within 15 s "
+                 "(needs Kafka 3.3+); compare with 'Voters to spare'."),
+            stat("Voters to spare",
+                 f"max by (cluster) (lagwatch_kraft_quorum_voters_live{{{C}}}) - on (cluster) "
+                 f"(floor(max by (cluster) (lagwatch_kraft_quorum_voters{{{C}}}) / 2) + 1)",
+                 "{{cluster}}",
+                 "KRaft: live voters above the majority (floor(voters / 2) + 1) the quorum needs. "
+                 "0: one more controller lost stops metadata changes; below 0 the quorum is lost.",
+                 th=thresholds(("red", None), ("orange", 0), ("green", 1))),
+            table("Quorum replicas",
+                  [(f"lagwatch_kraft_quorum_replica_lag{{{C}}}", ""),
+                   (f"lagwatch_kraft_quorum_replica_log_end_offset{{{C}}}", ""),
+                   (f"lagwatch_kraft_quorum_replica_last_fetch_age_seconds{{{C}}}", ""),
+                   (f"lagwatch_kraft_quorum_replica_last_caught_up_age_seconds{{{C}}}", "")],
+                  "KRaft: every voter (controller) and observer (broker) of the metadata quorum: "
+                  "records behind the leader's log end, its log end offset, and seconds since it "
+                  "last fetched and was last caught up (leader's clock; Kafka 3.3+).", w=12, h=8,
+                  rename={"Value #A": "lag (records)", "Value #B": "log end offset",
+                          "Value #C": "last fetch", "Value #D": "last caught up"},
+                  overrides=[override("last fetch", unit="s"), override("last caught up", unit="s")],
+                  sort_by="lag (records)"),
+            timeseries("Quorum replica lag",
+                       [(f'lagwatch_kraft_quorum_replica_lag{{{C}, role="voter"}}',
+                         "{{cluster}} voter {{node}}"),
+                        (f'max by (cluster) (lagwatch_kraft_quorum_replica_lag{{{C}, role="observer"}})',
+                         "{{cluster}} worst observer")],
+                       "KRaft: records each voter is behind the quorum leader's log end, and the "
+                       "worst observer (broker). A healthy follower stays within a few records.",
+                       step=True, w=12),
+            table("Fenced brokers", [(f"lagwatch_broker_fenced{{{C}}}", "")],
+                  "KRaft: brokers that are registered but fenced (DescribeCluster v2): they serve no "
+                  "partitions. Empty when none is.", w=24, h=4, hide=("Value",)),
         ]),
         row("Partitions over time", [
             timeseries("Under-replicated partitions by topic",
@@ -376,7 +437,7 @@ def cluster_health():
                            "1 while the broker is in the cluster's broker list, 0 while only replica "
                            "sets still name it.", w=12, h=8),
             table("Broker list", [(f"kafka_broker_info{{{C}}}", "")],
-                  "Brokers in the cluster's metadata.", ke=True, w=12, h=8, hide=("Value",),
+                  "Brokers in the cluster's metadata, with address and rack.", ke=True, w=12, h=8, hide=("Value",),
                   rename={"id": "broker id"}),
             timeseries("Leaders per broker",
                        [(f'kafka_server_replicamanager_leadercount{{{C}, broker!=""}}',
@@ -393,6 +454,43 @@ def cluster_health():
                        [(f"lagwatch_broker_leader_share{{{C}}}", "{{cluster}} broker {{broker}}")],
                        "Share of the online partitions each broker leads; balanced is 1/brokers.",
                        unit="percentunit", step=True, w=8),
+        ]),
+        row("Log dirs", [
+            timeseries("Log size per broker",
+                       [(f"lagwatch_broker_log_size_bytes{{{C}}}", "{{cluster}} broker {{broker}}")],
+                       "Bytes of all replicas on each broker (DescribeLogDirs, read every "
+                       "log_dirs.interval, 5 minutes by default).", unit="bytes", step=True, w=8),
+            bargauge("Top 10 topics by size",
+                     f"topk(10, lagwatch_topic_log_size_bytes{{{C}, {T}}})", "{{cluster}} {{topic}}",
+                     "Bytes of a topic's replicas over all brokers: every copy counted, so about "
+                     "replication factor x its data.", unit="bytes", w=8),
+            bargauge("Largest replica per topic (limit 25 GB)",
+                     f"topk(10, lagwatch_topic_partition_max_size_bytes{{{C}, {T}}})",
+                     "{{cluster}} {{topic}}",
+                     "The topic's largest partition replica against the production checklist's "
+                     "partition size limit (log_dirs.partition_size_limit, 25 GB by default): red "
+                     "above it, orange from 20 GB.", unit="decbytes", w=8,
+                     th=thresholds(("green", None), ("orange", 20e9), ("red", 25e9))),
+            table("Log directories",
+                  [(f"lagwatch_log_dir_error{{{C}}}", ""),
+                   (f"lagwatch_log_dir_size_bytes{{{C}}}", ""),
+                   (f"lagwatch_log_dir_usable_bytes{{{C}}}", ""),
+                   (f"lagwatch_log_dir_total_bytes{{{C}}}", "")],
+                  "Every log directory of every broker: state, bytes of its replicas, free and "
+                  "total bytes of its volume (the last two need Kafka 3.3+).", w=12,
+                  rename={"Value #A": "state", "Value #B": "replicas", "Value #C": "free",
+                          "Value #D": "volume"},
+                  overrides=[override("state", mappings=[{"type": "value", "options": {
+                      "0": {"text": "online", "color": "green", "index": 0},
+                      "1": {"text": "OFFLINE", "color": "red", "index": 1}}}],
+                      cell="color-background"),
+                      override("replicas", unit="bytes"), override("free", unit="bytes"),
+                      override("volume", unit="bytes")]),
+            timeseries("Free space per log directory",
+                       [(f"lagwatch_log_dir_usable_bytes{{{C}}} / lagwatch_log_dir_total_bytes{{{C}}}",
+                         "{{cluster}} broker {{broker}} {{log_dir}}")],
+                       "Share of each log directory's volume that is free (Kafka 3.3+); "
+                       "KafkaLogDirAlmostFull warns below 10 %.", unit="percentunit", w=12),
         ]),
         row("Topics", [
             timeseries("Topic throughput (messages/s)",
@@ -418,7 +516,8 @@ def cluster_health():
             table("Production checklist",
                   [(f"lagwatch_topic_checklist_violation{{{C}, {T}}}", "")],
                   "Each topic against each rule: replication_factor_below_3, min_insync_below_2, "
-                  "min_insync_not_below_rf (the last two need DescribeConfigs).", w=12,
+                  "min_insync_not_below_rf (these two need DescribeConfigs), "
+                  "partition_size_above_limit (needs DescribeLogDirs).", w=12,
                   rename={"Value": "result"},
                   overrides=[override("result", mappings=[{"type": "value", "options": {
                       "0": {"text": "pass", "color": "green", "index": 0},
@@ -427,8 +526,9 @@ def cluster_health():
         ]),
     ]
     return dashboard("lagwatch-cluster-health", "lagwatch / Kafka cluster health",
-                     "Brokers, controller, partition health, per-broker load, production checklist "
-                     "and topic throughput, from lagwatch (and kafka_exporter's families where noted).",
+                     "Brokers, controller and KRaft quorum, partition health, per-broker load, log "
+                     "directories, production checklist and topic throughput, from lagwatch (and "
+                     "kafka_exporter's families where noted).",
                      [CLUSTER_VAR, topic_var], items)
 
 
@@ -541,13 +641,30 @@ def consumer_group():
             stat("Members", f"sum(kafka_consumergroup_members{{{C}, {G}}})", "",
                  "Members of the group (needs DescribeGroups; absent on lagwatch's demo mock).",
                  ke=True),
-            stat("State", f"lagwatch_consumergroup_info{{{C}, {G}}}", "{{state}}",
-                 "The broker's group state (Stable, Empty, PreparingRebalance, Dead, ...).",
+            stat("State", f"lagwatch_consumergroup_info{{{C}, {G}}}", "{{state}} ({{protocol}})",
+                 "The broker's group state (Stable, Empty, PreparingRebalance, Dead, ...) and the "
+                 "group's protocol: classic, or consumer for KIP-848 groups.",
                  text_mode="name", color_mode="none"),
             stat("Window completeness", f"min(lagwatch_consumergroup_window_completeness{{{C}, {G}}})", "",
                  "Share of partitions whose evaluation window is full; below it the status is "
                  "provisional.", unit="percentunit",
                  th=thresholds(("orange", None), ("green", 1))),
+            stat("Time until unread data is deleted",
+                 f"min(lagwatch_consumergroup_seconds_until_data_loss{{{C}, {G}}})", "",
+                 "lagwatch's estimate of how long until retention deletes the oldest record the "
+                 "group has not read, if it made no more progress (docs/data-loss.md). Red below "
+                 "1 hour. No data without lag, or for topics without a retention limit "
+                 "(needs DescribeConfigs).", unit="s", w=8,
+                 th=thresholds(("red", None), ("orange", 3600), ("green", 21600))),
+            stat("Partitions with data lost",
+                 f"sum(lagwatch_consumergroup_data_lost_partitions{{{C}, {G}}})", "",
+                 "Partitions whose committed offset is below the log start offset: records the "
+                 "group never read were deleted.", th=OK_IF_ZERO, w=8),
+            stat("Rebalances (time range)",
+                 f"sum(increase(lagwatch_consumergroup_rebalances_total{{{C}, {G}}}[$__range]))", "",
+                 "Rebalances lagwatch saw in the dashboard's time range: group epoch changes "
+                 "(KIP-848 groups), membership or assignment changes (classic groups).",
+                 decimals=0, w=8),
         ]),
         row("Partitions", [
             timeseries("Lag per partition (records)",
@@ -593,9 +710,40 @@ def consumer_group():
                                       cell="color-background")]),
         ]),
     ]
+    items.append(row("Assignment and retention", [
+        timeseries("Time until unread data is deleted per partition",
+                   [(f"lagwatch_consumergroup_partition_seconds_until_data_loss{{{cg}}}",
+                     "{{topic}}/{{partition}}")],
+                   "Per partition, the estimated time until retention deletes records the group "
+                   "has not read (docs/data-loss.md). A line falling one second per second: the "
+                   "group makes no progress there.", unit="s", w=12),
+        table("Assignment per topic",
+              [(f"lagwatch_consumergroup_topic_members{{{C}, {G}, {T}}}", ""),
+               (f"lagwatch_consumergroup_assigned_partitions{{{C}, {G}, {T}}}", ""),
+               (f"lagwatch_consumergroup_unassigned_partitions{{{C}, {G}, {T}}}", "")],
+              "Members with at least one partition of the topic, partitions some member owns, and "
+              "partitions with lag that no member owns (nothing consumes those). Needs "
+              "DescribeGroups or ConsumerGroupDescribe.", w=12,
+              rename={"Value #A": "members", "Value #B": "assigned partitions",
+                      "Value #C": "unassigned with lag"},
+              overrides=[override("unassigned with lag", cell="color-background",
+                                  thresholds=thresholds(("green", None), ("red", 1)))]),
+        timeseries("Rebalances per hour",
+                   [(f"sum by (cluster, consumergroup) (rate(lagwatch_consumergroup_rebalances_total{{{C}, {G}}}[$__rate_interval])) * 3600",
+                     "{{cluster}} {{consumergroup}}")],
+                   "Rebalances lagwatch sees, per hour. A steady rate is a rebalance storm "
+                   "(KafkaConsumerGroupRebalancingFrequently).", w=12),
+        state_timeline("Group state over time",
+                       f"lagwatch_consumergroup_state{{{C}, {G}}}", "{{consumergroup}}",
+                       GROUP_STATE_MAPPINGS,
+                       "The broker's group state as a number (lagwatch_consumergroup_state): Stable "
+                       "green, rebalancing orange, Reconciling yellow, Empty blue, Dead red.",
+                       w=12),
+    ]))
     return dashboard("lagwatch-consumer-group", "lagwatch / Consumer group detail",
                      "One consumer group: lag per partition in records and time, partition statuses "
-                     "over time, consumption against production, members.",
+                     "over time, consumption against production, members, assignment, rebalances "
+                     "and the time until unread data is deleted.",
                      [CLUSTER_VAR, group_var, topic_var], items)
 
 
@@ -674,6 +822,27 @@ def self_monitoring():
                        "How long Prometheus took to scrape lagwatch (a scrape only copies the page "
                        "rendered at the last poll).", unit="s", w=8),
         ]),
+        row("Process", [
+            timeseries("CPU (cores)",
+                       [(f"rate(process_cpu_seconds_total{{{J}}}[$__rate_interval])", "{{instance}}")],
+                       "CPU time lagwatch uses per second, user and system: 1 is one core.", w=8),
+            timeseries("Memory",
+                       [(f"process_resident_memory_bytes{{{J}}}", "{{instance}} resident"),
+                        (f"process_virtual_memory_bytes{{{J}}}", "{{instance}} virtual")],
+                       "Resident (RSS) and virtual memory of the lagwatch process.", unit="bytes",
+                       w=8),
+            timeseries("Open file descriptors",
+                       [(f"process_open_fds{{{J}}}", "{{instance}} open"),
+                        (f"process_max_fds{{{J}}}", "{{instance}} limit")],
+                       "Open file descriptors against the process's limit (one connection per "
+                       "broker, plus scrapes and notifiers); LagwatchFileDescriptorsNearLimit warns "
+                       "above 80 %.", w=8),
+            stat("Uptime", f"time() - process_start_time_seconds{{{J}}}", "{{instance}}",
+                 "Time since the lagwatch process started; a small value that keeps resetting is a "
+                 "crash loop.", unit="s", w=12),
+            stat("Threads", f"process_threads{{{J}}}", "{{instance}}",
+                 "OS threads of the lagwatch process.", w=12),
+        ]),
         row("Notifications", [
             timeseries("Notifications per minute",
                        [(f"sum by (notifier) (rate(lagwatch_notifications_sent_total{{{J}}}[$__rate_interval])) * 60",
@@ -691,7 +860,7 @@ def self_monitoring():
     ]
     return dashboard("lagwatch-self", "lagwatch / Exporter self-monitoring",
                      "Is lagwatch healthy: polls, errors, request counts, data age, the size of "
-                     "/metrics and notifications.", [job_var, cluster_var], items)
+                     "/metrics, its process (CPU, memory, file descriptors) and notifications.", [job_var, cluster_var], items)
 
 
 DASHBOARDS = {

@@ -114,6 +114,9 @@ ALLOW_EMPTY = {
     "lagwatch_threshold:log_dir_free_ratio": (
         "override levels (cluster label) are empty until a user adds one", None),
     # KRaft metadata quorum: DescribeQuorum, which the mock broker does not answer.
+    "lagwatch_cluster_info": (
+        "KafkaKRaftQuorumNoLeader selects kraft=\"true\" clusters; the mock cluster is not KRaft "
+        "(its series says kraft=\"false\")", NOT_KRAFT),
     **{name: ("KRaft only (DescribeQuorum); the mock cluster is not KRaft", NOT_KRAFT) for name in (
         "lagwatch_kraft_quorum_leader_id", "lagwatch_kraft_quorum_leader_epoch",
         "lagwatch_kraft_quorum_high_watermark", "lagwatch_kraft_quorum_voters",
