@@ -505,6 +505,8 @@ TEST(LoadFile, ExampleFileParsesAndValidates) {
   EXPECT_EQ(c.poll.request_timeout, d.poll.request_timeout);
   EXPECT_EQ(c.poll.group_concurrency, d.poll.group_concurrency);
   EXPECT_EQ(c.lag.history_points, d.lag.history_points);
+  EXPECT_EQ(c.log_dirs, d.log_dirs);
+  EXPECT_EQ(c.clusters[0].labels.at("env"), "production");
   unsetenv("KAFKA_PASSWORD");
 }
 

@@ -137,21 +137,32 @@ void ClusterCollector::collect_quorum(model::ClusterSnapshot& snap) {
 
 void ClusterCollector::collect_log_dirs(model::ClusterSnapshot& snap) {
   if (!log_dirs_config_.enabled) return;
+  std::vector<int32_t> brokers;
+  for (const auto& b : snap.brokers) brokers.push_back(b.id);
+  // A broker that left the cluster is forgotten at once, not at the next refresh.
+  for (auto it = log_dirs_.begin(); it != log_dirs_.end();) {
+    bool live = std::find(brokers.begin(), brokers.end(), it->first) != brokers.end();
+    it = live ? std::next(it) : log_dirs_.erase(it);
+  }
+  // Every broker when the interval is up; in between only brokers with no answer yet (one
+  // that joined or came back), so a new broker's sizes do not wait for the next round.
   const auto now = std::chrono::steady_clock::now();
+  std::vector<int32_t> ask;
   if (now >= next_log_dirs_) {
     next_log_dirs_ = now + log_dirs_config_.interval;
-    std::vector<int32_t> brokers;
-    for (const auto& b : snap.brokers) brokers.push_back(b.id);
-    auto answer = kafka::describe_log_dirs(*client_, brokers);
+    ask = brokers;
+  } else if (!log_dirs_unsupported_) {
+    for (int32_t id : brokers) {
+      if (!log_dirs_.count(id)) ask.push_back(id);
+    }
+  }
+  if (!ask.empty()) {
+    auto answer = kafka::describe_log_dirs(*client_, ask);
     log_dirs_unsupported_ = answer.unsupported;
     for (auto& e : answer.errors) add_error(snap, model::ErrorKind::log_dirs, std::move(e));
-    // A broker that did not answer keeps its last answer; one that left the cluster is forgotten.
+    // A broker that did not answer keeps its last answer.
     for (int32_t id : answer.answered) log_dirs_[id].clear();
     for (auto& d : answer.dirs) log_dirs_[d.broker].push_back(std::move(d));
-    for (auto it = log_dirs_.begin(); it != log_dirs_.end();) {
-      bool live = std::any_of(brokers.begin(), brokers.end(), [&](int32_t id) { return id == it->first; });
-      it = live ? std::next(it) : log_dirs_.erase(it);
-    }
   }
   if (log_dirs_unsupported_) snap.unsupported_apis.push_back("DescribeLogDirs");
   snap.log_dirs_known = !log_dirs_.empty();
@@ -242,11 +253,17 @@ void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<st
     }
   };
   // Classic groups: DescribeGroups, batched per coordinator.
+  // KIP-848 groups: those ListGroups v5+ types "consumer", and those learned on an earlier poll
+  // (so that a broker without ListGroups v5 does not get a DescribeGroups for them each poll).
+  std::set<std::string> consumer(consumer_protocol);
+  for (const auto& name : consumer_protocol_groups_) {
+    if (groups.count(name)) consumer.insert(name);
+  }
   std::vector<std::string> classic;
   for (const auto& [name, g] : groups) {
-    if (!consumer_protocol.count(name)) classic.push_back(name);
+    if (!consumer.count(name)) classic.push_back(name);
   }
-  std::vector<std::string> others(consumer_protocol.begin(), consumer_protocol.end());
+  std::vector<std::string> others(consumer.begin(), consumer.end());
   if (!classic.empty()) {
     auto described = kafka::describe_groups(*client_, classic);
     if (described.unsupported) {
@@ -261,9 +278,17 @@ void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<st
   // KIP-848 groups (Kafka 4.0+): ConsumerGroupDescribe. Where a broker lacks it, such a group
   // keeps DescribeGroups' answer (Dead, no members), as before.
   auto described = kafka::describe_consumer_groups(*client_, others);
-  if (described.unsupported) return;
+  if (described.unsupported) {
+    consumer_protocol_groups_.clear();
+    return;
+  }
   for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
   take(described, "consumer");
+  // Remember the groups it described; one it says is not a consumer group (it went back to
+  // the classic protocol) is asked with DescribeGroups again from the next poll on.
+  std::set<std::string> learned;
+  for (const auto& d : described.groups) learned.insert(d.name);
+  consumer_protocol_groups_.swap(learned);
 }
 
 void ClusterCollector::count_rebalances(std::vector<model::Group>& groups) {

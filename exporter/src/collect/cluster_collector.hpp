@@ -77,6 +77,7 @@ class ClusterCollector {
   std::chrono::steady_clock::time_point next_log_dirs_{};
   // Each group as last described (offsets left out), to count rebalances between polls.
   std::map<std::string, model::Group> last_described_;
+  std::set<std::string> consumer_protocol_groups_;  // KIP-848 groups ConsumerGroupDescribe described
   std::map<std::string, uint64_t> rebalances_;
   model::RecordTimes record_times_;  // cache, pruned to the last poll's wants
   kafka::Leaders leaders_;           // of the last poll, for the record reads that follow it

@@ -47,7 +47,7 @@ struct DescribeQuorumReplicaState {
   // v2+: 16 raw bytes; all zero (Uuid.ZERO_UUID) when the replica has no directory id.
   std::string replica_directory_id = std::string(16, '\0');
   int64_t log_end_offset = 0;             // -1: unknown
-  int64_t last_fetch_timestamp = -1;      // v1+; -1 for the leader itself or when unknown
+  int64_t last_fetch_timestamp = -1;      // v1+; the leader's own entry: its current time; -1: unknown
   int64_t last_caught_up_timestamp = -1;  // v1+; -1 when unknown
   bool operator==(const DescribeQuorumReplicaState&) const = default;
 };
