@@ -89,9 +89,10 @@ TEST_F(ExporterOnMock, ExportsOffsetsAndLagAsKafkaExporterDoes) {
   EXPECT_EQ(m.get("lagwatch_consumergroup_lag_seconds", gp("1")), 0);
 
   // A group without any commit is listed but has no lag series at all.
-  EXPECT_EQ(m.get("lagwatch_consumergroup_info",
-                  {{"cluster", "mock"}, {"consumergroup", "never-committed"}, {"state", "Unknown"}}),
-            1);
+  EXPECT_EQ(
+      m.get("lagwatch_consumergroup_info",
+            {{"cluster", "mock"}, {"consumergroup", "never-committed"}, {"state", "Unknown"}, {"protocol", "classic"}}),
+      1);
   EXPECT_EQ(m.count("kafka_consumergroup_lag"), 2u);
 
   // The mock lacks ListGroups and DescribeGroups: said once, and members are absent, not 0.

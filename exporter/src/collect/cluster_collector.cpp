@@ -170,13 +170,25 @@ void ClusterCollector::collect_log_dirs(model::ClusterSnapshot& snap) {
 }
 
 void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
-  // Configs change rarely: ask every 10 polls, and in between serve the last answer.
+  // Configs change rarely: ask every 10 polls, and in between serve the last answer. A topic
+  // that appeared since the last ask is asked at once, so that its min-ISR, checklist and
+  // data-loss series do not wait up to 10 polls (a topic that was asked and not answered
+  // waits for the next round, so a refused one costs no request per poll).
   constexpr int kRefreshEveryPolls = 10;
-  if (--polls_until_config_refresh_ <= 0) {
+  std::vector<std::string> names;
+  for (const auto& t : snap.topics) names.push_back(t.name);
+  std::vector<std::string> ask;
+  const bool refresh = --polls_until_config_refresh_ <= 0;
+  if (refresh) {
     polls_until_config_refresh_ = kRefreshEveryPolls;
-    std::vector<std::string> names;
-    for (const auto& t : snap.topics) names.push_back(t.name);
-    auto answer = kafka::describe_topic_configs(*client_, names);
+    ask = names;
+  } else if (!topic_configs_unsupported_) {
+    for (const auto& n : names) {
+      if (!config_topics_asked_.count(n)) ask.push_back(n);
+    }
+  }
+  if (!ask.empty()) {
+    auto answer = kafka::describe_topic_configs(*client_, ask);
     topic_configs_unsupported_ = answer.unsupported;
     // Topics that answered replace their old entries; a failed batch keeps what it had.
     for (auto& [name, cfg] : answer.topics) topic_configs_[name] = std::move(cfg);
@@ -184,12 +196,16 @@ void ClusterCollector::collect_topic_configs(model::ClusterSnapshot& snap) {
       spdlog::warn("cluster {}: topic configs unavailable, min-ISR and checklist metrics that need them are absent: {}",
                    cluster_.name, answer.error);
     }
-    topic_configs_error_ = std::move(answer.error);
-    // Forget deleted topics.
-    std::set<std::string> live(names.begin(), names.end());
-    for (auto it = topic_configs_.begin(); it != topic_configs_.end();) {
-      it = live.count(it->first) ? std::next(it) : topic_configs_.erase(it);
-    }
+    if (refresh || !answer.error.empty()) topic_configs_error_ = std::move(answer.error);
+    config_topics_asked_.insert(ask.begin(), ask.end());
+  }
+  // Forget deleted topics.
+  std::set<std::string> live(names.begin(), names.end());
+  for (auto it = topic_configs_.begin(); it != topic_configs_.end();) {
+    it = live.count(it->first) ? std::next(it) : topic_configs_.erase(it);
+  }
+  for (auto it = config_topics_asked_.begin(); it != config_topics_asked_.end();) {
+    it = live.count(*it) ? std::next(it) : config_topics_asked_.erase(it);
   }
   if (topic_configs_unsupported_ || (!topic_configs_error_.empty() && topic_configs_.empty())) {
     snap.unsupported_apis.push_back("DescribeConfigs");

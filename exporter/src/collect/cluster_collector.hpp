@@ -68,6 +68,7 @@ class ClusterCollector {
   std::map<std::string, model::TopicConfig> topic_configs_;  // last answer
   std::string topic_configs_error_;                          // last failure, if the last answer failed
   bool topic_configs_unsupported_ = false;
+  std::set<std::string> config_topics_asked_;  // topics DescribeConfigs was asked about since they appeared
   int polls_until_config_refresh_ = 0;
   // DescribeQuorum is not offered (ZooKeeper mode); learned once, asked again after errors.
   bool quorum_unsupported_ = false;

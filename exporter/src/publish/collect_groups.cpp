@@ -79,13 +79,14 @@ void collect_groups(const Views& views, Families& out) {
         out.add(offset, l, static_cast<double>(p.committed_offset));
         auto& sums = per_topic[p.topic];
         sums.first += static_cast<double>(p.committed_offset);
+        // Before the lag: a lost partition is flagged whether or not its end offset was read.
+        if (p.data_lost) out.add(lost, l, 1);
         if (!p.lag) continue;
         sums.second += static_cast<double>(*p.lag);
         out.add(lag, l, static_cast<double>(*p.lag));
         out.add(lag_seconds, l, p.lag_seconds);
         if (p.lag_seconds_lower_bound) out.add(lag_seconds_lb, l, 1);  // sparse: present only when true
         if (p.seconds_until_deleted && !p.data_lost) out.add(until_loss, l, *p.seconds_until_deleted);
-        if (p.data_lost) out.add(lost, l, 1);
       }
       for (const auto& [topic, sums] : per_topic) {
         Labels l{{"cluster", cluster}, {"consumergroup", g.group}, {"topic", topic}};
