@@ -196,9 +196,8 @@ ReloadResult Exporter::apply(config::Config next) {
     next.web = current->web;
     notes.push_back("web.* settings need a restart; kept the running ones");
   }
-  const bool globals_same =
-      next.poll == current->poll && next.lag == current->lag && next.log_dirs == current->log_dirs &&
-      next.evaluation == current->evaluation;
+  const bool globals_same = next.poll == current->poll && next.lag == current->lag &&
+                            next.log_dirs == current->log_dirs && next.evaluation == current->evaluation;
 
   // The pollers of `next`, in its order: a running one where its cluster is unchanged (moved
   // over below), else a new one. Every new poller is built before the running ones are touched:
