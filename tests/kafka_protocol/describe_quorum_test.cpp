@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "kafka/wire/api.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -21,41 +22,7 @@ namespace {
 
 using wire::ApiKey;
 
-// Big-endian bytes and KIP-482 compact forms, spelled out instead of going through wire::Writer
-// so the codec is checked against the spec, not against itself. Lengths here stay below 127, so
-// every unsigned varint is one byte.
-struct Bytes {
-  std::vector<uint8_t> b;
-  Bytes& u8(uint8_t v) {
-    b.push_back(v);
-    return *this;
-  }
-  Bytes& be(uint64_t v, int width) {
-    for (int i = width - 1; i >= 0; --i) b.push_back(static_cast<uint8_t>(v >> (8 * i)));
-    return *this;
-  }
-  Bytes& i16(int16_t v) { return be(static_cast<uint16_t>(v), 2); }
-  Bytes& i32(int32_t v) { return be(static_cast<uint32_t>(v), 4); }
-  Bytes& i64(int64_t v) { return be(static_cast<uint64_t>(v), 8); }
-  Bytes& str(const std::string& s) {  // COMPACT_STRING: length + 1, then the bytes
-    u8(static_cast<uint8_t>(s.size() + 1));
-    b.insert(b.end(), s.begin(), s.end());
-    return *this;
-  }
-  Bytes& null_str() { return u8(0); }                               // COMPACT_NULLABLE_STRING null
-  Bytes& arr(size_t n) { return u8(static_cast<uint8_t>(n + 1)); }  // COMPACT_ARRAY count
-  Bytes& raw(const std::string& s) {
-    b.insert(b.end(), s.begin(), s.end());
-    return *this;
-  }
-  Bytes& no_tags() { return u8(0); }
-  // One tagged field lagwatch does not know: the decoder must skip it.
-  Bytes& one_tag(uint8_t tag, std::initializer_list<uint8_t> value) {
-    u8(1).u8(tag).u8(static_cast<uint8_t>(value.size()));
-    b.insert(b.end(), value.begin(), value.end());
-    return *this;
-  }
-};
+using test_bytes::Bytes;
 
 const std::string kDir1 = "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10";
 const std::string kDir2 = std::string("\xaa\xbb\xcc\xdd", 4) + std::string(12, '\x5a');

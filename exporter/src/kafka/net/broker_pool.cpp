@@ -205,4 +205,17 @@ RequestCounter BrokerPool::take_request_counts() {
   return out;
 }
 
+bool record_failures(std::span<const Call> calls, const std::string& prefix, std::vector<std::string>& errors) {
+  size_t unsupported = 0;
+  for (const auto& c : calls) {
+    if (c.answered) continue;
+    if (c.unsupported) {
+      ++unsupported;
+    } else {
+      errors.push_back(prefix + c.error);
+    }
+  }
+  return !calls.empty() && unsupported == calls.size();
+}
+
 }  // namespace lagwatch::kafka::net

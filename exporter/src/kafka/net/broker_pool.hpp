@@ -95,6 +95,11 @@ class BrokerPool {
   size_t open_calls_ = 0;
 };
 
+// After run(): appends `prefix` + the error of every call that failed for another reason than
+// an API the broker lacks, and returns true when there were calls and every one of them found
+// the API missing (the cluster does not offer it: "unsupported", not an error).
+bool record_failures(std::span<const Call> calls, const std::string& prefix, std::vector<std::string>& errors);
+
 // "host:port" split; throws std::invalid_argument naming the address when it is malformed.
 std::pair<std::string, uint16_t> split_host_port(const std::string& address);
 

@@ -74,16 +74,7 @@ GroupListing list_groups(ClusterClient& client, const std::vector<int32_t>& brok
     calls.push_back(std::move(call));
   }
   client.pool().run(calls);
-  size_t unsupported = 0;
-  for (const auto& c : calls) {
-    if (c.answered) continue;
-    if (c.unsupported) {
-      ++unsupported;
-    } else {
-      listing.errors.push_back("ListGroups: " + c.error);
-    }
-  }
-  listing.unsupported = !calls.empty() && unsupported == calls.size();
+  listing.unsupported = net::record_failures(calls, "ListGroups: ", listing.errors);
   for (auto& [name, g] : found) listing.groups.push_back(std::move(g));
   return listing;
 }

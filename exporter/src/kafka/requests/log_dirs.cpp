@@ -45,16 +45,7 @@ LogDirsAnswer describe_log_dirs(ClusterClient& client, const std::vector<int32_t
     calls.push_back(std::move(call));
   }
   client.pool().run(calls);
-  size_t unsupported = 0;
-  for (const auto& c : calls) {
-    if (c.answered) continue;
-    if (c.unsupported) {
-      ++unsupported;
-    } else {
-      out.errors.push_back("DescribeLogDirs: " + c.error);
-    }
-  }
-  out.unsupported = !calls.empty() && unsupported == calls.size();
+  out.unsupported = net::record_failures(calls, "DescribeLogDirs: ", out.errors);
   std::sort(out.dirs.begin(), out.dirs.end(),
             [](const auto& a, const auto& b) { return a.broker != b.broker ? a.broker < b.broker : a.path < b.path; });
   return out;

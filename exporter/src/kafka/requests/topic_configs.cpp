@@ -69,16 +69,7 @@ TopicConfigs describe_topic_configs(ClusterClient& client, const std::vector<std
   }
   client.pool().run(calls);
   out.requests = static_cast<int>(calls.size());
-  size_t unsupported = 0;
-  for (const auto& c : calls) {
-    if (c.answered) continue;
-    if (c.unsupported) {
-      ++unsupported;
-    } else {
-      errors.push_back(c.error);
-    }
-  }
-  out.unsupported = !calls.empty() && unsupported == calls.size();
+  out.unsupported = net::record_failures(calls, "", errors);
   if (out.unsupported) errors.push_back("the brokers do not offer DescribeConfigs");
   for (const auto& e : errors) out.error += (out.error.empty() ? "" : "; ") + e;
   return out;
