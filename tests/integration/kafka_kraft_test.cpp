@@ -116,12 +116,15 @@ std::string topic_id(const std::string& topic) {
 class KraftCluster : public ::testing::Test {
  protected:
   // `kraft` false: the plain Kafka 2.4 (ZooKeeper) ApiVersions answers.
-  void start(bool kraft = true) {
+  // `list_groups_v5`: the brokers answer ListGroups v5 (Kafka 3.8+), which types each group
+  // "classic" or "consumer".
+  void start(bool kraft = true, bool list_groups_v5 = false) {
     if (kraft) {
       cluster.advertise(replay::kDescribeQuorum, 2);
       cluster.advertise(replay::kDescribeCluster, 2);
       cluster.advertise(replay::kConsumerGroupDescribe, 1);
     }
+    if (list_groups_v5) cluster.advertise(replay::kListGroups, 5);
     cluster.set_override([this](int32_t broker, const KafkaRequest& r) { return answer(broker, r); });
     auto cfg = testing::test_config(kCluster, cluster.bootstraps(), {});
     cfg.poll.request_timeout = kTimeout;
@@ -179,6 +182,10 @@ class KraftCluster : public ::testing::Test {
   std::vector<std::pair<int16_t, bool>> describe_clusters() {  // version, include_fenced_brokers
     std::lock_guard lock(mu);
     return describe_clusters_;
+  }
+  std::vector<std::string> describe_groups_asked() {  // every group named in a DescribeGroups
+    std::lock_guard lock(mu);
+    return describe_groups_asked_;
   }
 
   std::mutex mu;  // guards problems and everything the override reads or records
@@ -244,6 +251,10 @@ class KraftCluster : public ::testing::Test {
         }
         case replay::kDescribeGroups:
           return describe_groups(broker, r, in);
+        case replay::kListGroups:
+          if (r.api_version < 5) return std::nullopt;  // the replay's captured v3 answers
+          list_groups_v5(broker, w);  // its filters (states, types) are left unread: none is sent
+          return testing::kafka_response(r.correlation_id, true, w.bytes());
         default:
           return std::nullopt;  // the replay
       }
@@ -290,8 +301,35 @@ class KraftCluster : public ::testing::Test {
 
   // DescribeGroups v5 naming a KIP-848 group: GROUP_ID_NOT_FOUND for it, the replay's captured
   // entries for the classic ones; a request without one falls through to the replay.
+  // ListGroups v5, flexible, from the spec's field list: throttle_time_ms, error_code, groups
+  // [group_id, protocol_type, group_state, group_type, tags], tags. Each broker lists the groups
+  // it coordinates in the healthy phase, typed by whether the test made them KIP-848 groups.
+  void list_groups_v5(int32_t broker, kafka::wire::Writer& w) {
+    std::lock_guard lock(mu);
+    w.int32(0);
+    w.int16(0);
+    std::vector<std::string> mine;
+    for (const auto& g : readme::groups()) {
+      if (KafkaCaptureCluster::coordinator("healthy", g) == broker) mine.push_back(g);
+    }
+    w.array_length(mine.size(), true);
+    for (const auto& g : mine) {
+      const bool kip848 = kip848_.count(g) > 0;
+      w.string(g, true);
+      w.string("consumer", true);
+      w.string(kip848 ? kip848_.at(g).state : "Stable", true);
+      w.string(kip848 ? "consumer" : "classic", true);
+      w.no_tagged_fields();
+    }
+    w.no_tagged_fields();
+  }
+
   Answer describe_groups(int32_t broker, const KafkaRequest& r, replay::In& in) {
     const auto asked = replay::read_describe_groups_request(in, r.api_version);
+    {
+      std::lock_guard lock(mu);
+      describe_groups_asked_.insert(describe_groups_asked_.end(), asked.begin(), asked.end());
+    }
     std::vector<std::vector<uint8_t>> entries;
     bool any = false;
     {
@@ -324,6 +362,7 @@ class KraftCluster : public ::testing::Test {
   std::map<std::string, Kip848Group> kip848_;
   std::vector<std::pair<int32_t, std::vector<std::string>>> consumer_group_describes_;
   std::vector<std::pair<int16_t, bool>> describe_clusters_;
+  std::vector<std::string> describe_groups_asked_;
 
  protected:
   // Last: destroyed first, so the fronts' I/O threads stop before the members answer() uses.
@@ -628,6 +667,46 @@ TEST_F(KraftCluster, ZooKeeperModeSendsNoQuorumRequests) {
   EXPECT_EQ(metric("lagwatch_consumergroup_info",
                    {{"consumergroup", "analytics"}, {"state", "Stable"}, {"protocol", "classic"}}),
             1);
+}
+
+// g. ListGroups v5 (Kafka 3.8+) says which groups use the consumer protocol: those go to
+// ConsumerGroupDescribe only, never to DescribeGroups.
+TEST_F(KraftCluster, ListGroupsV5TypesSendConsumerGroupsStraightToConsumerGroupDescribe) {
+  set_kip848("analytics", analytics(7));
+  start(true, true);
+  for (int round = 0; round < 2; ++round) {
+    const auto snap = poll();
+    ASSERT_TRUE(snap.metadata_ok) << errors_of(snap);
+    EXPECT_TRUE(snap.errors.empty()) << errors_of(snap);
+    const auto* g = find_group(snap, "analytics");
+    ASSERT_NE(g, nullptr);
+    EXPECT_EQ(g->protocol, "consumer");
+    EXPECT_EQ(g->members.size(), 2u);
+    EXPECT_EQ(requests(snap, "ConsumerGroupDescribe"), 1u);
+  }
+  EXPECT_GT(cluster.front(1).requests(replay::kListGroups), 0u);
+  const auto asked = describe_groups_asked();
+  EXPECT_EQ(std::count(asked.begin(), asked.end(), "analytics"), 0) << "DescribeGroups named a consumer group";
+  EXPECT_GT(std::count(asked.begin(), asked.end(), "billing"), 0);  // the classic ones still go there
+}
+
+// h. Without ListGroups v5 a KIP-848 group is found by DescribeGroups' GROUP_ID_NOT_FOUND on
+// the first poll; later polls remember it and ask ConsumerGroupDescribe only.
+TEST_F(KraftCluster, ConsumerGroupsLearnedOnceAreNotAskedWithDescribeGroupsAgain) {
+  set_kip848("analytics", analytics(7));
+  start();
+  auto snap = poll();
+  ASSERT_TRUE(snap.errors.empty()) << errors_of(snap);
+  auto asked = describe_groups_asked();
+  EXPECT_EQ(std::count(asked.begin(), asked.end(), "analytics"), 1);
+  for (int round = 0; round < 2; ++round) {
+    snap = poll();
+    ASSERT_TRUE(snap.errors.empty()) << errors_of(snap);
+    EXPECT_EQ(find_group(snap, "analytics")->protocol, "consumer");
+    EXPECT_EQ(find_group(snap, "analytics")->members.size(), 2u);
+  }
+  asked = describe_groups_asked();
+  EXPECT_EQ(std::count(asked.begin(), asked.end(), "analytics"), 1) << "asked with DescribeGroups after it was known";
 }
 
 }  // namespace
