@@ -253,7 +253,7 @@ class KraftCluster : public ::testing::Test {
           return describe_groups(broker, r, in);
         case replay::kListGroups:
           if (r.api_version < 5) return std::nullopt;  // the replay's captured v3 answers
-          list_groups_v5(broker, w);  // its filters (states, types) are left unread: none is sent
+          list_groups_v5(broker, w);                   // its filters (states, types) are left unread: none is sent
           return testing::kafka_response(r.correlation_id, true, w.bytes());
         default:
           return std::nullopt;  // the replay
@@ -707,6 +707,28 @@ TEST_F(KraftCluster, ConsumerGroupsLearnedOnceAreNotAskedWithDescribeGroupsAgain
   }
   asked = describe_groups_asked();
   EXPECT_EQ(std::count(asked.begin(), asked.end(), "analytics"), 1) << "asked with DescribeGroups after it was known";
+}
+
+// i. Without DESCRIBE on the cluster, DescribeQuorum is refused: the controller is unknown
+// (no lagwatch_cluster_controller_id series, rather than a -1 that reads as "no leader"), the
+// API is reported unavailable, and the poll has no error (so LagwatchNotPolling stays quiet).
+TEST_F(KraftCluster, RefusedDescribeQuorumIsUnknownNotAFailure) {
+  auto refused = quorum(1);
+  refused.error_code = 31;  // CLUSTER_AUTHORIZATION_FAILED
+  refused.topics.clear();
+  set_quorum(refused);
+  start();
+  const auto snap = poll();
+  ASSERT_TRUE(snap.metadata_ok) << errors_of(snap);
+  EXPECT_TRUE(snap.errors.empty()) << errors_of(snap);
+  EXPECT_EQ(snap.kraft, true);
+  EXPECT_FALSE(snap.controller_id);
+  EXPECT_FALSE(snap.quorum);
+  EXPECT_NE(std::find(snap.unsupported_apis.begin(), snap.unsupported_apis.end(), "DescribeQuorum"),
+            snap.unsupported_apis.end());
+  EXPECT_FALSE(metric("lagwatch_cluster_controller_id"));
+  EXPECT_EQ(metrics->count("kafka_controller_kafkacontroller_activecontrollercount"), 0u);
+  EXPECT_EQ(metric("lagwatch_kafka_api_unsupported", {{"api", "DescribeQuorum"}}), 1);
 }
 
 }  // namespace

@@ -88,6 +88,19 @@ TEST(RetentionRisk, TheNearerLimitWins) {
   EXPECT_STREQ(r.limit, "size");
 }
 
+TEST(RetentionRisk, NoTimeEstimateFromALowerBoundAndNoSizeEstimateWithTieredStorage) {
+  auto lower = behind(600);
+  lower.lag_seconds_lower_bound = true;  // the record is older than 600 s: 3000 s left would be too late
+  EXPECT_FALSE(model::retention_risk(lower).seconds_left);
+  auto tiered = behind(10);
+  tiered.retention_ms = -1;
+  tiered.partition_bytes = 100'000;
+  tiered.retention_bytes = 50'000;  // would be "at risk now" from local bytes alone
+  tiered.offsets_per_second = 10;
+  tiered.tiered = true;
+  EXPECT_FALSE(model::retention_risk(tiered).seconds_left);
+}
+
 TEST(RetentionRisk, CommittedBelowLogStartIsDataLost) {
   auto in = behind(600);
   in.committed_offset = 50;
@@ -169,6 +182,7 @@ model::Group described_group(std::vector<model::GroupMember> members) {
   model::Group g;
   g.name = "g";
   g.described = true;
+  g.state = "Stable";
   g.members = std::move(members);
   return g;
 }
@@ -194,6 +208,15 @@ TEST(Rebalances, ClassicGroupsByGenerationOrMembership) {
   auto not_described = g4;
   not_described.described = false;
   EXPECT_FALSE(model::rebalanced(g3, not_described));
+  // Mid-rebalance a classic group's members carry no assignment: not a baseline.
+  auto preparing = described_group({{"m1", "c", "h", {}, -1}});
+  preparing.state = "PreparingRebalance";
+  EXPECT_FALSE(model::comparable(preparing));
+  EXPECT_FALSE(model::rebalanced(a, preparing));
+  // A KIP-848 group described once through DescribeGroups only (no epoch): not compared.
+  auto with_epoch = a;
+  with_epoch.epoch = 3;
+  EXPECT_FALSE(model::rebalanced(with_epoch, a));
 }
 
 TEST(GroupState, CodesForBothProtocols) {
@@ -228,6 +251,11 @@ TEST(ByteSize, DecimalAndBinaryUnits) {
   EXPECT_EQ(config::parse_byte_size("25GB"), 25'000'000'000);
   EXPECT_EQ(config::parse_byte_size("1.5GiB"), 1'610'612'736);
   EXPECT_EQ(config::parse_byte_size("512"), 512);
+  EXPECT_EQ(config::parse_byte_size("0.267GB"), 267'000'000);  // exact, no floating point
+  EXPECT_EQ(config::parse_byte_size("4.02KB"), 4'020);
+  EXPECT_EQ(config::parse_byte_size("9007199254740993"), 9'007'199'254'740'993);  // 2^53 + 1
+  EXPECT_THROW(config::parse_byte_size("1."), config::ConfigError);
+  EXPECT_THROW(config::parse_byte_size(std::string(40, '9')), config::ConfigError);
   EXPECT_EQ(config::format_byte_size(25'000'000'000), "25GB");
   EXPECT_EQ(config::format_byte_size(1'073'741'824), "1GiB");
   EXPECT_THROW(config::parse_byte_size("25 gigs"), config::ConfigError);

@@ -105,28 +105,28 @@ model::ClusterSnapshot ClusterCollector::poll() {
 }
 
 void ClusterCollector::collect_quorum(model::ClusterSnapshot& snap) {
-  if (quorum_unsupported_) {
-    snap.kraft = false;
-    return;
-  }
+  // Asked every poll, not learned once: on a ZooKeeper-mode cluster the client knows from
+  // ApiVersions that no broker offers DescribeQuorum and sends nothing, and a cluster migrated
+  // from ZooKeeper to KRaft while lagwatch runs is seen as KRaft from its next poll.
   auto answer = kafka::describe_quorum(*client_);
   if (answer.unsupported) {
-    // ZooKeeper mode: Metadata's controller id is the controller.
-    quorum_unsupported_ = true;
-    snap.kraft = false;
+    snap.kraft = false;  // ZooKeeper mode: Metadata's controller id is the controller
     return;
   }
   snap.kraft = true;
   // On KRaft the active controller is the quorum's leader; Metadata's controller id is a
   // random live broker there, so without the quorum it is not known at all.
   snap.controller_id.reset();
-  if (!answer.error.empty()) {
-    add_error(snap, model::ErrorKind::cluster, std::move(answer.error));
+  if (answer.refused) {
+    // No ACL for it: the controller is unknown (not "none"), which is not a poll failure.
     snap.unsupported_apis.push_back("DescribeQuorum");
-    return;
+  } else if (!answer.error.empty()) {
+    // Brokers forward DescribeQuorum to the active controller: without one, this fails.
+    add_error(snap, model::ErrorKind::cluster, std::move(answer.error));
+  } else {
+    if (answer.quorum->leader_id >= 0) snap.controller_id = answer.quorum->leader_id;
+    snap.quorum = std::move(answer.quorum);
   }
-  if (answer.quorum->leader_id >= 0) snap.controller_id = answer.quorum->leader_id;
-  snap.quorum = std::move(answer.quorum);
 
   if (cancelled()) return;
   auto described = kafka::describe_cluster(*client_);
@@ -137,34 +137,39 @@ void ClusterCollector::collect_quorum(model::ClusterSnapshot& snap) {
 
 void ClusterCollector::collect_log_dirs(model::ClusterSnapshot& snap) {
   if (!log_dirs_config_.enabled) return;
-  std::vector<int32_t> brokers;
-  for (const auto& b : snap.brokers) brokers.push_back(b.id);
+  std::set<int32_t> brokers;
+  for (const auto& b : snap.brokers) brokers.insert(b.id);
   // A broker that left the cluster is forgotten at once, not at the next refresh.
   for (auto it = log_dirs_.begin(); it != log_dirs_.end();) {
-    bool live = std::find(brokers.begin(), brokers.end(), it->first) != brokers.end();
-    it = live ? std::next(it) : log_dirs_.erase(it);
+    it = brokers.count(it->first) ? std::next(it) : log_dirs_.erase(it);
   }
-  // Every broker when the interval is up; in between only brokers with no answer yet (one
-  // that joined or came back), so a new broker's sizes do not wait for the next round.
+  for (auto it = log_dirs_asked_.begin(); it != log_dirs_asked_.end();) {
+    it = brokers.count(*it) ? std::next(it) : log_dirs_asked_.erase(it);
+  }
+  // Every broker when the interval is up; in between only brokers not asked since they
+  // (re)joined, so a new broker's sizes do not wait for the next round, while one that failed
+  // or refused waits for it like the rest.
   const auto now = std::chrono::steady_clock::now();
   std::vector<int32_t> ask;
   if (now >= next_log_dirs_) {
     next_log_dirs_ = now + log_dirs_config_.interval;
-    ask = brokers;
+    ask.assign(brokers.begin(), brokers.end());
   } else if (!log_dirs_unsupported_) {
     for (int32_t id : brokers) {
-      if (!log_dirs_.count(id)) ask.push_back(id);
+      if (!log_dirs_asked_.count(id)) ask.push_back(id);
     }
   }
   if (!ask.empty()) {
     auto answer = kafka::describe_log_dirs(*client_, ask);
     log_dirs_unsupported_ = answer.unsupported;
+    log_dirs_refused_ = !answer.refused.empty();
     for (auto& e : answer.errors) add_error(snap, model::ErrorKind::log_dirs, std::move(e));
     // A broker that did not answer keeps its last answer.
     for (int32_t id : answer.answered) log_dirs_[id].clear();
     for (auto& d : answer.dirs) log_dirs_[d.broker].push_back(std::move(d));
+    log_dirs_asked_.insert(ask.begin(), ask.end());
   }
-  if (log_dirs_unsupported_) snap.unsupported_apis.push_back("DescribeLogDirs");
+  if (log_dirs_unsupported_ || log_dirs_refused_) snap.unsupported_apis.push_back("DescribeLogDirs");
   snap.log_dirs_known = !log_dirs_.empty();
   for (const auto& [id, dirs] : log_dirs_) snap.log_dirs.insert(snap.log_dirs.end(), dirs.begin(), dirs.end());
 }
@@ -224,7 +229,7 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
   // groups it coordinates: keep last poll's groups rather than dropping their series for the
   // duration of a broker restart.
   bool listing_unsupported = false;
-  std::set<std::string> consumer_protocol;  // KIP-848 groups, where ListGroups v5+ says so
+  std::map<std::string, std::string> listed_types;  // ListGroups v5+: "classic" or "consumer" (KIP-848)
   if (cluster_.groups.discover) {
     std::vector<int32_t> brokers;
     for (const auto& b : snap.brokers) brokers.push_back(b.id);
@@ -237,13 +242,15 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
     }
     for (const auto& g : listing.groups) {
       if (!group_filter_.passes(g.name)) continue;
+      // Share groups (KIP-932) have no committed offsets and no consumer-group description.
+      if (g.group_type == "share") continue;
       groups[g.name].name = g.name;
-      if (g.group_type == "consumer") consumer_protocol.insert(g.name);
+      if (!g.group_type.empty()) listed_types[g.name] = g.group_type;
     }
   }
   if (cancelled()) return;
 
-  describe_groups(snap, groups, consumer_protocol);
+  describe_groups(snap, groups, listed_types);
   (void)listing_unsupported;
   if (cancelled()) return;
 
@@ -257,7 +264,7 @@ void ClusterCollector::collect_groups(model::ClusterSnapshot& snap) {
 }
 
 void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<std::string, model::Group>& groups,
-                                       const std::set<std::string>& consumer_protocol) {
+                                       const std::map<std::string, std::string>& listed_types) {
   auto take = [&](kafka::GroupDescriptions& described, const char* protocol) {
     for (auto& d : described.groups) {
       auto& group = groups[d.name];
@@ -268,12 +275,15 @@ void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<st
       group.epoch = d.epoch;
     }
   };
-  // Classic groups: DescribeGroups, batched per coordinator.
-  // KIP-848 groups: those ListGroups v5+ types "consumer", and those learned on an earlier poll
-  // (so that a broker without ListGroups v5 does not get a DescribeGroups for them each poll).
-  std::set<std::string> consumer(consumer_protocol);
-  for (const auto& name : consumer_protocol_groups_) {
-    if (groups.count(name)) consumer.insert(name);
+  // KIP-848 groups: those ListGroups v5+ types "consumer" (its type wins), and those learned
+  // on an earlier poll, so that a broker without ListGroups v5 does not get a DescribeGroups
+  // for them every poll. The rest are classic: DescribeGroups, batched per coordinator.
+  std::set<std::string> consumer;
+  for (const auto& [name, g] : groups) {
+    auto listed = listed_types.find(name);
+    if (listed != listed_types.end() ? listed->second == "consumer" : consumer_protocol_groups_.count(name) > 0) {
+      consumer.insert(name);
+    }
   }
   std::vector<std::string> classic;
   for (const auto& [name, g] : groups) {
@@ -288,7 +298,15 @@ void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<st
       for (auto& e : described.errors) add_error(snap, model::ErrorKind::list_groups, std::move(e));
     }
     take(described, "classic");
-    others.insert(others.end(), described.not_classic.begin(), described.not_classic.end());
+    // Dead or unknown to DescribeGroups: a KIP-848 group, unless ConsumerGroupDescribe said
+    // lately that it is not one (a Dead classic group, or a named group that does not exist),
+    // which is then not asked again for a while.
+    for (const auto& name : described.not_classic) {
+      if (!not_consumer_groups_.count(name)) others.push_back(name);
+    }
+  }
+  for (auto it = not_consumer_groups_.begin(); it != not_consumer_groups_.end();) {
+    it = (--it->second <= 0 || !groups.count(it->first)) ? not_consumer_groups_.erase(it) : std::next(it);
   }
   if (cancelled() || others.empty()) return;
   // KIP-848 groups (Kafka 4.0+): ConsumerGroupDescribe. Where a broker lacks it, such a group
@@ -305,6 +323,8 @@ void ClusterCollector::describe_groups(model::ClusterSnapshot& snap, std::map<st
   std::set<std::string> learned;
   for (const auto& d : described.groups) learned.insert(d.name);
   consumer_protocol_groups_.swap(learned);
+  constexpr int kNotConsumerPolls = 10;
+  for (const auto& name : described.not_classic) not_consumer_groups_[name] = kNotConsumerPolls;
 }
 
 void ClusterCollector::count_rebalances(std::vector<model::Group>& groups) {
@@ -314,10 +334,10 @@ void ClusterCollector::count_rebalances(std::vector<model::Group>& groups) {
       ++rebalances_[g.name];
     }
     g.rebalances = rebalances_[g.name];
-    if (g.described) {
+    if (model::comparable(g)) {
       described[g.name] = g;
     } else if (auto it = last_described_.find(g.name); it != last_described_.end()) {
-      described.insert(*it);  // a poll that could not describe it says nothing of a rebalance
+      described.insert(*it);  // mid-rebalance, or not described: the last baseline stays
     }
   }
   last_described_.swap(described);

@@ -50,7 +50,7 @@ class ClusterCollector {
  private:
   void collect_groups(model::ClusterSnapshot& snap);
   void describe_groups(model::ClusterSnapshot& snap, std::map<std::string, model::Group>& groups,
-                       const std::set<std::string>& consumer_protocol);
+                       const std::map<std::string, std::string>& listed_types);
   void count_rebalances(std::vector<model::Group>& groups);
   void collect_quorum(model::ClusterSnapshot& snap);
   void collect_log_dirs(model::ClusterSnapshot& snap);
@@ -70,15 +70,17 @@ class ClusterCollector {
   bool topic_configs_unsupported_ = false;
   std::set<std::string> config_topics_asked_;  // topics DescribeConfigs was asked about since they appeared
   int polls_until_config_refresh_ = 0;
-  // DescribeQuorum is not offered (ZooKeeper mode); learned once, asked again after errors.
-  bool quorum_unsupported_ = false;
   // The last DescribeLogDirs answer of each broker, and when the next is due.
   std::map<int32_t, std::vector<model::LogDir>> log_dirs_;
   bool log_dirs_unsupported_ = false;
+  bool log_dirs_refused_ = false;     // some broker refused it (no ACL) at the last ask
+  std::set<int32_t> log_dirs_asked_;  // brokers asked since they (re)joined the cluster
   std::chrono::steady_clock::time_point next_log_dirs_{};
   // Each group as last described (offsets left out), to count rebalances between polls.
   std::map<std::string, model::Group> last_described_;
   std::set<std::string> consumer_protocol_groups_;  // KIP-848 groups ConsumerGroupDescribe described
+  // Groups ConsumerGroupDescribe said are not KIP-848 groups, and the polls they stay so.
+  std::map<std::string, int> not_consumer_groups_;
   std::map<std::string, uint64_t> rebalances_;
   model::RecordTimes record_times_;  // cache, pruned to the last poll's wants
   kafka::Leaders leaders_;           // of the last poll, for the record reads that follow it

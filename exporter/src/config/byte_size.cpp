@@ -2,7 +2,6 @@
 // number of bytes. Decimal units (kB/KB, MB, GB, TB: powers of 1000) and binary ones (KiB,
 // MiB, GiB, TiB: powers of 1024) are both accepted, since both are common and they differ by
 // 7% at GB; shown back, a size uses the largest unit that divides it exactly.
-#include <cmath>
 #include <cstdint>
 #include <limits>
 
@@ -33,12 +32,21 @@ constexpr Unit kUnits[] = {{"TiB", int64_t{1} << 40},
 }  // namespace
 
 int64_t parse_byte_size(const std::string& text) {
+  // Integer arithmetic throughout, so that every whole number of bytes is exact ("0.267GB" is
+  // 267000000, not a double's 266999999.99...) and nothing overflows silently.
   size_t i = 0;
-  while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
-  const std::string number = text.substr(0, i);
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const std::string whole = text.substr(0, i);
+  std::string fraction;
+  if (i < text.size() && text[i] == '.') {
+    size_t j = ++i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    fraction = text.substr(j, i - j);
+    if (fraction.empty()) bad(text, "a digit must follow the decimal point");
+  }
   std::string unit = text.substr(i);
   while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
-  if (number.empty() || number.front() == '.' || number.back() == '.' || number.find('.') != number.rfind('.')) {
+  if (whole.empty()) {
     bad(text,
         "expected a number of bytes or a number with a unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB), e.g. \"25GB\"");
   }
@@ -53,11 +61,21 @@ int64_t parse_byte_size(const std::string& text) {
     }
     if (!found) bad(text, "unknown unit \"" + unit + "\"; expected B, KB, MB, GB, TB, KiB, MiB, GiB or TiB");
   }
-  const double value = std::stod(number) * static_cast<double>(scale);
-  if (!(value < 9.0e18)) bad(text, "too large");
-  const double rounded = std::round(value);
-  if (rounded != value) bad(text, "not a whole number of bytes");
-  return static_cast<int64_t>(rounded);
+  constexpr const char* kTooLarge = "too large; the largest size is 1EiB";
+  if (whole.size() > 19 || fraction.size() > 18) bad(text, kTooLarge);
+  unsigned __int128 value = 0;
+  for (char c : whole) value = value * 10 + static_cast<unsigned>(c - '0');
+  value *= static_cast<unsigned __int128>(scale);
+  unsigned __int128 part = 0, denominator = 1;
+  for (char c : fraction) {
+    part = part * 10 + static_cast<unsigned>(c - '0');
+    denominator *= 10;
+  }
+  part *= static_cast<unsigned __int128>(scale);
+  if (part % denominator != 0) bad(text, "not a whole number of bytes");
+  value += part / denominator;
+  if (value > static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max())) bad(text, kTooLarge);
+  return static_cast<int64_t>(value);
 }
 
 std::string format_byte_size(int64_t bytes) {

@@ -22,8 +22,11 @@ std::map<std::string, std::set<std::pair<std::string, int32_t>>> owners(const Gr
 
 }  // namespace
 
+bool comparable(const Group& g) { return g.described && (g.epoch.has_value() || g.state == "Stable"); }
+
 bool rebalanced(const Group& before, const Group& after) {
-  if (!before.described || !after.described) return false;
+  if (!comparable(before) || !comparable(after)) return false;
+  if (before.epoch.has_value() != after.epoch.has_value()) return false;
   if (before.epoch && after.epoch) return *before.epoch != *after.epoch;
   const int32_t g0 = newest_generation(before), g1 = newest_generation(after);
   if (g0 >= 0 && g1 >= 0 && g0 != g1) return true;

@@ -13,7 +13,15 @@
 
 namespace lagwatch::model {
 
-// `before` and `after`: the same group at two consecutive polls. False unless both were described.
+// Whether a description can be compared with another: a KIP-848 group's (it has an epoch)
+// in any state; a classic group's only while Stable, since outside Stable its members carry no
+// assignment, and a poll that lands mid-rebalance would otherwise count it twice (into and out
+// of the rebalance).
+bool comparable(const Group& g);
+
+// `before`: the group's last comparable description; `after`: this poll's. False unless both
+// are comparable and from the same protocol (a KIP-848 group that one poll could only describe
+// through DescribeGroups is not a rebalance).
 bool rebalanced(const Group& before, const Group& after);
 
 }  // namespace lagwatch::model

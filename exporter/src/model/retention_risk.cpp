@@ -23,10 +23,10 @@ RetentionRisk retention_risk(const RetentionInput& in) {
       out.limit = limit;
     }
   };
-  if (in.retention_ms && *in.retention_ms >= 0) {
+  if (in.retention_ms && *in.retention_ms >= 0 && !in.lag_seconds_lower_bound) {
     consider(static_cast<double>(*in.retention_ms) / 1000.0 - in.lag_seconds, "time");
   }
-  if (in.retention_bytes && *in.retention_bytes >= 0 && in.partition_bytes && in.log_start_offset &&
+  if (!in.tiered && in.retention_bytes && *in.retention_bytes >= 0 && in.partition_bytes && in.log_start_offset &&
       *in.log_end_offset > *in.log_start_offset) {
     const double bytes_per_offset =
         static_cast<double>(*in.partition_bytes) / static_cast<double>(*in.log_end_offset - *in.log_start_offset);
@@ -67,11 +67,13 @@ void annotate_retention_risk(std::vector<GroupLag>& lag, const ClusterSnapshot& 
       in.log_start_offset = part->log_start_offset;
       in.log_end_offset = part->log_end_offset;
       in.lag_seconds = p.lag_seconds;
+      in.lag_seconds_lower_bound = p.lag_seconds_lower_bound;
       if (auto c = snapshot.topic_configs.find(p.topic); c != snapshot.topic_configs.end()) {
         const auto& policy = c->second.cleanup_policy;
         in.deletes = policy.empty() || policy.find("delete") != std::string::npos;
         in.retention_ms = c->second.retention_ms;
         in.retention_bytes = c->second.retention_bytes;
+        in.tiered = c->second.remote_storage;
       } else {
         // Without the topic's config there is no limit to estimate from; the data-loss flag
         // needs none.

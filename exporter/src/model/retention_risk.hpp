@@ -12,12 +12,13 @@
 //   by size: (retention.bytes / bytes per offset - unread offsets) / offsets appended per second
 //            bytes per offset = the leader replica's size / (log end - log start offset)
 //
-// and takes the smaller. Both err early, never late: a segment is deleted only once its newest
-// record is past retention.ms, and only while the rest of the log still exceeds
-// retention.bytes, so the record usually survives longer. What they cannot know: a log
-// compacted instead of deleted (cleanup.policy without "delete" gets no estimate), a produce
-// rate that changes, and lag in seconds that is itself only a lower bound (then the time
-// left by retention.ms is an upper bound; record timestamps anchor it where lagwatch read them).
+// and takes the smaller. Kafka deletes a segment only once its newest record is past
+// retention.ms, and only while the rest of the log still exceeds retention.bytes, so the record
+// usually survives longer than this. It can come late where the age is lagwatch's append time
+// and the records' timestamps are older (docs/data-loss.md). No estimate comes from a limit
+// that would overstate the time left: retention.ms against lag in seconds that is only a lower
+// bound, retention.bytes with tiered storage (only local bytes are known). A log compacted
+// instead of deleted (cleanup.policy without "delete") gets none either.
 //
 // Data is already lost when the committed offset is below the log start offset: the records
 // between were deleted before the group read them.
@@ -39,7 +40,14 @@ struct RetentionInput {
   int64_t committed_offset = 0;
   std::optional<int64_t> log_start_offset;
   std::optional<int64_t> log_end_offset;
-  double lag_seconds = 0;                    // age of the record at the committed offset; 0 when caught up
+  double lag_seconds = 0;  // age of the record at the committed offset; 0 when caught up
+  // lag_seconds is only a lower bound (the committed offset is older than lagwatch's history
+  // and its record was not read): the time left by retention.ms would be an upper bound, too
+  // late to warn, so none is given.
+  bool lag_seconds_lower_bound = false;
+  // remote.storage.enable (KIP-405 tiered storage): retention.bytes then bounds local and
+  // remote data, while DescribeLogDirs reports local bytes only, so no size estimate is given.
+  bool tiered = false;
   bool deletes = true;                       // cleanup.policy includes "delete"
   std::optional<int64_t> retention_ms;       // -1 or absent: no limit known
   std::optional<int64_t> retention_bytes;    // -1 or absent: no limit known

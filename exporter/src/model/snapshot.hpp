@@ -52,6 +52,7 @@ struct TopicConfig {
   std::optional<int64_t> retention_ms;     // -1: unlimited
   std::optional<int64_t> retention_bytes;  // per partition; -1: unlimited
   std::string cleanup_policy;
+  bool remote_storage = false;  // remote.storage.enable (tiered storage, Kafka 3.6+)
 };
 
 // One replica's size in one log directory (DescribeLogDirs).

@@ -61,7 +61,10 @@ void collect_cluster(const Views& views, Families& out) {
       if (v.id == q.leader_id) self = &v;
     }
     const int64_t leader_leo = self ? self->log_end_offset : q.high_watermark;
-    const std::optional<int64_t> leader_now = self ? self->last_fetch_ms : std::nullopt;
+    // The leader's own entry carries its current time: in last_caught_up_timestamp (as the spec
+    // says) and, on Kafka's implementation, in last_fetch_timestamp too.
+    std::optional<int64_t> leader_now;
+    if (self) leader_now = self->last_caught_up_ms ? self->last_caught_up_ms : self->last_fetch_ms;
     int live_voters = 0;
     bool live_known = leader_now.has_value();
     auto replica = [&](const model::QuorumReplica& r, const char* role) {

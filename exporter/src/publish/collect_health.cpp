@@ -3,6 +3,8 @@
 // `broker` instead of by scrape target, so an alert such as
 // sum(kafka_server_replicamanager_underreplicatedpartitions) > 0 reads the same with either
 // source. Everything else is lagwatch_*.
+#include <algorithm>
+
 #include "model/cluster_health.hpp"
 #include "publish/collectors.hpp"
 
@@ -67,7 +69,11 @@ void collect_health(const Views& views, Families& out) {
     }
     Labels c{{"cluster", cluster}};
     out.add(offline, c, health.offline);
-    out.add(controller_id, c, snap.controller_id.value_or(-1));
+    // On KRaft without DescribeQuorum (no ACL for it) the controller is unknown, not "none":
+    // no series, rather than a -1 that reads as a quorum without a leader.
+    const bool refused = kraft && std::find(snap.unsupported_apis.begin(), snap.unsupported_apis.end(),
+                                            "DescribeQuorum") != snap.unsupported_apis.end();
+    if (!refused) out.add(controller_id, c, snap.controller_id.value_or(-1));
     out.add(c_offline, c, health.offline);
     out.add(c_urp, c, health.under_replicated);
     out.add(c_not_preferred, c, health.not_preferred_leader);

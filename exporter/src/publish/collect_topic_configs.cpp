@@ -21,11 +21,10 @@ void collect_topic_configs(const Views& views, Families& out) {
     if (!snap.metadata_ok) continue;
     const auto largest = model::largest_replicas(snap);
     for (const auto& t : snap.topics) {
+      // Judged only for a topic the log dirs list: one created since the last DescribeLogDirs,
+      // or on brokers that answered with no directories (no ACL on Kafka < 3.0), is not known.
       std::optional<int64_t> sizes;
-      if (snap.log_dirs_known) {
-        auto it = largest.find(t.name);
-        sizes = it == largest.end() ? 0 : it->second;
-      }
+      if (auto it = largest.find(t.name); it != largest.end()) sizes = it->second;
       Labels l{{"cluster", cluster}, {"topic", t.name}};
       out.add(rf, l, model::replication_factor(t));
       std::optional<model::TopicConfig> cfg;

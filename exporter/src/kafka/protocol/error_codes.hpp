@@ -13,6 +13,11 @@ namespace lagwatch::kafka::protocol {
 // ConsumerGroupDescribe for a classic one ("not a consumer group").
 inline constexpr int16_t kGroupIdNotFound = 69;
 
+// TOPIC_AUTHORIZATION_FAILED (29), GROUP_AUTHORIZATION_FAILED (30),
+// CLUSTER_AUTHORIZATION_FAILED (31): lagwatch's principal lacks an ACL. Not a failure of the
+// cluster: the API is unavailable to lagwatch until the ACL is added.
+inline bool authorization_failed(int16_t code) { return code == 29 || code == 30 || code == 31; }
+
 // Kafka's name for `code`: "NONE" (0), "UNKNOWN_SERVER_ERROR" (-1), "NOT_COORDINATOR" (16) ...;
 // "UNKNOWN" for a code this table does not know (a newer broker's).
 std::string error_name(int16_t code);

@@ -18,6 +18,10 @@ ClusterDescription describe_cluster(ClusterClient& client) {
   };
   call.on_answer = [&out](wire::Reader& r, int16_t version) {
     const auto response = protocol::decode_describe_cluster_response(r, version);
+    if (protocol::authorization_failed(response.error_code)) {
+      out.refused = true;
+      return;
+    }
     if (response.error_code != 0) {
       out.error = "DescribeCluster: " + protocol::describe_error(response.error_code);
       return;

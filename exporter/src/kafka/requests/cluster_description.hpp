@@ -14,6 +14,7 @@ struct ClusterDescription {
   bool unsupported = false;
   std::string cluster_id;
   std::vector<int32_t> fenced_brokers;  // v2+ only; empty before
+  bool refused = false;                 // CLUSTER_AUTHORIZATION_FAILED: lagwatch may not ask (not an error)
   std::string error;
 };
 

@@ -96,9 +96,12 @@ struct PerCoordinator {
 bool ask_coordinators(ClusterClient& client, const std::vector<std::string>& groups, const PerCoordinator& ask,
                       std::vector<std::string>& errors) {
   for (const auto& [group, error] : find_coordinators(client, groups)) errors.push_back(group + ": " + error);
+  // The second attempt asks only the groups whose coordinator moved, so an answer's error for
+  // a group is not asked for (and reported) twice.
+  std::vector<std::string> pending = groups;
   for (int attempt = 0; attempt < 2; ++attempt) {
     std::map<int32_t, std::vector<std::string>> by_coordinator;
-    for (const auto& g : groups) {
+    for (const auto& g : pending) {
       auto it = client.coordinators().find(g);
       if (it != client.coordinators().end() && !ask.done(g)) by_coordinator[it->second].push_back(g);
     }
@@ -134,6 +137,7 @@ bool ask_coordinators(ClusterClient& client, const std::vector<std::string>& gro
     if (attempt == 0) {
       for (const auto& [group, error] : find_coordinators(client, moved)) errors.push_back(group + ": " + error);
     }
+    pending = std::move(moved);
   }
   return false;
 }

@@ -21,6 +21,10 @@ LogDirsAnswer describe_log_dirs(ClusterClient& client, const std::vector<int32_t
     };
     call.on_answer = [&out, id](wire::Reader& r, int16_t version) {
       const auto response = protocol::decode_describe_log_dirs_response(r, version);
+      if (protocol::authorization_failed(response.error_code)) {
+        out.refused.push_back(id);
+        return;
+      }
       if (response.error_code != 0) {
         out.errors.push_back("DescribeLogDirs to broker " + std::to_string(id) + ": " +
                              protocol::describe_error(response.error_code));

@@ -14,6 +14,7 @@ namespace lagwatch::kafka {
 struct LogDirsAnswer {
   std::vector<model::LogDir> dirs;  // of the brokers that answered, by broker then path
   std::vector<int32_t> answered;    // the brokers that answered
+  std::vector<int32_t> refused;     // CLUSTER_AUTHORIZATION_FAILED (v3+): not errors
   bool unsupported = false;         // no broker offers DescribeLogDirs (librdkafka's mock)
   std::vector<std::string> errors;  // per broker that failed, or refused (authorization)
 };

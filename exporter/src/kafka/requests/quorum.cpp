@@ -28,6 +28,10 @@ QuorumAnswer describe_quorum(ClusterClient& client) {
   };
   call.on_answer = [&out](wire::Reader& r, int16_t version) {
     const auto response = protocol::decode_describe_quorum_response(r, version);
+    if (protocol::authorization_failed(response.error_code)) {
+      out.refused = true;
+      return;
+    }
     if (response.error_code != 0) {
       out.error = "DescribeQuorum: " + protocol::describe_error(response.error_code);
       return;
@@ -48,7 +52,9 @@ QuorumAnswer describe_quorum(ClusterClient& client) {
         out.quorum = std::move(q);
       }
     }
-    if (!out.quorum) out.error = "DescribeQuorum: the answer does not describe __cluster_metadata partition 0";
+    if (!out.quorum && out.error.empty()) {
+      out.error = "DescribeQuorum: the answer does not describe __cluster_metadata partition 0";
+    }
   };
   client.pool().run(std::span(&call, 1));
   if (!call.answered) {

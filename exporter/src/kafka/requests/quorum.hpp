@@ -15,7 +15,10 @@ namespace lagwatch::kafka {
 struct QuorumAnswer {
   bool unsupported = false;  // the broker asked does not offer DescribeQuorum: not KRaft
   std::optional<model::Quorum> quorum;
-  std::string error;  // the request failed or was refused (e.g. CLUSTER_AUTHORIZATION_FAILED)
+  // lagwatch may not ask (CLUSTER_AUTHORIZATION_FAILED: it needs DESCRIBE on the cluster).
+  // Not an error of the cluster, so not in `error`.
+  bool refused = false;
+  std::string error;  // the request failed, or the quorum reported an error
 };
 
 QuorumAnswer describe_quorum(ClusterClient& client);

@@ -41,8 +41,8 @@ TopicConfigs describe_topic_configs(ClusterClient& client, const std::vector<std
         auto& r = request.resources.emplace_back();
         r.resource_type = kTopicResource;
         r.resource_name = t;
-        r.configuration_keys =
-            std::vector<std::string>{"min.insync.replicas", "retention.ms", "retention.bytes", "cleanup.policy"};
+        r.configuration_keys = std::vector<std::string>{"min.insync.replicas", "retention.ms", "retention.bytes",
+                                                        "cleanup.policy", "remote.storage.enable"};
       }
       wire::Writer w;
       protocol::encode(w, request, version);
@@ -60,6 +60,7 @@ TopicConfigs describe_topic_configs(ClusterClient& client, const std::vector<std
           if (c.name == "min.insync.replicas") cfg.min_insync_replicas = number<int>(c.value);
           if (c.name == "retention.ms") cfg.retention_ms = number<int64_t>(c.value);
           if (c.name == "retention.bytes") cfg.retention_bytes = number<int64_t>(c.value);
+          if (c.name == "remote.storage.enable") cfg.remote_storage = c.value && *c.value == "true";
           if (c.name == "cleanup.policy" && c.value) cfg.cleanup_policy = *c.value;
         }
         out.topics[res.resource_name] = std::move(cfg);
