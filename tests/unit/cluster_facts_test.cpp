@@ -336,6 +336,19 @@ TEST(StaticLabels, OnEverySeriesOfTheirCluster) {
   EXPECT_EQ(with_labels, with_cluster);
 }
 
+TEST(StaticLabels, NeverDuplicateASeriesOwnLabel) {
+  publish::Families f;
+  f.set_cluster_labels({{"c", {{"env", "x"}, {"topic", "static"}}}});
+  f.add(f.gauge("t", "h"), {{"cluster", "c"}, {"topic", "orders"}}, 1);
+  EXPECT_NE(f.text().find("t{cluster=\"c\",env=\"x\",topic=\"orders\"} 1"), std::string::npos) << f.text();
+  EXPECT_NE(config_error("clusters: [{name: p, bootstrap_servers: [\"k:1\"], labels: {consumer_group: y}}]")
+                .find("lagwatch's own series"),
+            std::string::npos);
+  EXPECT_NE(config_error("clusters: [{name: p, bootstrap_servers: [\"k:1\"], labels: {id: y}}]")
+                .find("lagwatch's own series"),
+            std::string::npos);
+}
+
 model::ClusterSnapshot kraft_snapshot(int32_t leader) {
   auto s = retention_snapshot();
   s.kraft = true;

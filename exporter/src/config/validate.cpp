@@ -96,10 +96,11 @@ std::optional<ConfigProblem> filter_problem(const std::vector<std::string>& allo
 // The labels lagwatch's own series carry: a static label of the same name would collide.
 std::string static_label_problem(const std::string& name) {
   static const std::set<std::string> reserved = {
-      "cluster",    "topic",  "partition", "consumergroup", "broker",  "state",    "status",         "rule",
-      "api",        "kind",   "limit",     "protocol",      "role",    "node",     "log_dir",        "rack",
-      "cluster_id", "kraft",  "version",   "notifier",      "outcome", "encoding", "cleanup_policy", "host",
-      "address",    "member", "client_id", "job",           "instance"};
+      "cluster",    "topic",  "partition", "consumergroup", "broker",   "state",    "status",         "rule",
+      "api",        "kind",   "limit",     "protocol",      "role",     "node",     "log_dir",        "rack",
+      "cluster_id", "kraft",  "version",   "notifier",      "outcome",  "encoding", "cleanup_policy", "host",
+      "address",    "member", "client_id", "job",           "instance", "id",       "consumer_group", "librdkafka",
+      "result",     "le",     "quantile"};
   const bool valid =
       !name.empty() && !(name[0] >= '0' && name[0] <= '9') &&
       std::all_of(name.begin(), name.end(), [](unsigned char ch) { return std::isalnum(ch) || ch == '_'; });

@@ -1,5 +1,6 @@
 #include "publish/families.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -83,6 +84,9 @@ void Families::add(size_t index, const Labels& labels, double value) {
       append_label(out, labels[i]);
       if (i == 0 && extra) {
         for (const auto& l : *extra) {
+          // A name the series has itself is left to the series: a label twice would make
+          // Prometheus refuse the whole scrape. (The config refuses those names already.)
+          if (std::any_of(labels.begin(), labels.end(), [&](const Label& own) { return own.name == l.name; })) continue;
           out += ',';
           append_label(out, l);
         }
