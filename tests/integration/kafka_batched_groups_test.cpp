@@ -18,10 +18,15 @@
 
 #include "collect/cluster_collector.hpp"
 #include "kafka_capture_cluster.hpp"
+#include "snapshot_probe.hpp"
 #include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
+using testing::requests;
+using testing::requests_of;
 
 using testing::KafkaCaptureCluster;
 using testing::KafkaRequest;
@@ -215,23 +220,6 @@ class BatchedGroups : public ::testing::Test {
   // Last: destroyed first, so the fronts' I/O threads stop before the members answer() uses.
   KafkaCaptureCluster cluster{"healthy"};
 };
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
-}
-
-std::string requests_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& [api, n] : snap.requests) out += (out.empty() ? "" : ", ") + api + " " + std::to_string(n);
-  return out;
-}
-
-uint64_t requests(const model::ClusterSnapshot& snap, const std::string& api) {
-  auto it = snap.requests.find(api);
-  return it == snap.requests.end() ? 0 : it->second;
-}
 
 void expect_committed_offsets(const model::ClusterSnapshot& snap) {
   std::vector<std::string> names;

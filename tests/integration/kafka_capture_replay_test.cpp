@@ -18,10 +18,16 @@
 #include "collect/cluster_collector.hpp"
 #include "kafka_capture_cluster.hpp"
 #include "model/lag.hpp"
+#include "snapshot_probe.hpp"
 #include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
+using testing::find_group;
+using testing::requests;
+using testing::requests_of;
 
 using testing::KafkaCaptureCluster;
 namespace readme = testing::readme;
@@ -114,30 +120,6 @@ const std::map<std::tuple<std::string, std::string, int32_t>, int64_t>& lag_tabl
       {{"rf1-reader", "audit-rf1", 0}, 13},
   };
   return rows;
-}
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
-}
-
-std::string requests_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& [api, n] : snap.requests) out += (out.empty() ? "" : ", ") + api + " " + std::to_string(n);
-  return out;
-}
-
-uint64_t requests(const model::ClusterSnapshot& snap, const std::string& api) {
-  auto it = snap.requests.find(api);
-  return it == snap.requests.end() ? 0 : it->second;
-}
-
-const model::Group* find_group(const model::ClusterSnapshot& snap, const std::string& name) {
-  for (const auto& g : snap.groups) {
-    if (g.name == name) return &g;
-  }
-  return nullptr;
 }
 
 // `log_dirs_interval`: how often DescribeLogDirs is sent (the default, 5 minutes, means once

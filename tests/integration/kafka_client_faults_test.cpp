@@ -12,10 +12,13 @@
 #include "demo/mock_cluster.hpp"
 #include "kafka_fault_server.hpp"
 #include "kafka_fixture.hpp"
+#include "snapshot_probe.hpp"
 #include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
 
 using testing::Fault;
 using testing::KafkaFaultCluster;
@@ -73,12 +76,6 @@ bool has_error(const model::ClusterSnapshot& snap, model::ErrorKind kind, const 
     if (e.kind == kind && e.message.find(text) != std::string::npos) return true;
   }
   return false;
-}
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
 }
 
 void expect_all_correct(const model::ClusterSnapshot& snap) {

@@ -17,11 +17,14 @@
 #include "demo/mock_cluster.hpp"
 #include "kafka_fixture.hpp"
 #include "kafka_secure_front.hpp"
+#include "snapshot_probe.hpp"
 #include "test_certificates.hpp"
 #include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
 
 using Properties = std::map<std::string, std::string>;
 using testing::KafkaSecureCluster;
@@ -89,12 +92,6 @@ model::ClusterSnapshot poll(const std::string& bootstraps, const Properties& pro
   const auto cfg = config_for(bootstraps, properties);
   collect::ClusterCollector collector(cfg.clusters[0], cfg.poll);
   return collector.poll();
-}
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
 }
 
 void expect_all_correct(const model::ClusterSnapshot& snap) {

@@ -42,6 +42,7 @@
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
 #include "publish/metrics_page.hpp"
+#include "snapshot_probe.hpp"
 #include "test_config.hpp"
 
 #ifndef LAGWATCH_PROMTOOL_PATH
@@ -50,6 +51,8 @@
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
 
 using testing::KafkaFaultCluster;
 using testing::KafkaRequest;
@@ -444,12 +447,6 @@ struct Monitor {
 
   MetricsText metrics() const { return MetricsText(page.scrape(false).data()); }
 };
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
-}
 
 const model::PartitionLag* find_lag(const core::ClusterView& view, const std::string& group, const std::string& topic,
                                     int32_t partition) {

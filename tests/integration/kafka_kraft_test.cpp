@@ -37,10 +37,15 @@
 #include "metrics_text.hpp"
 #include "model/lag.hpp"
 #include "publish/metrics_page.hpp"
+#include "snapshot_probe.hpp"
 #include "test_config.hpp"
 
 namespace lagwatch {
 namespace {
+
+using testing::errors_of;
+using testing::find_group;
+using testing::requests;
 
 using testing::KafkaCaptureCluster;
 using testing::KafkaRequest;
@@ -368,24 +373,6 @@ class KraftCluster : public ::testing::Test {
   // Last: destroyed first, so the fronts' I/O threads stop before the members answer() uses.
   KafkaCaptureCluster cluster{"healthy"};
 };
-
-std::string errors_of(const model::ClusterSnapshot& snap) {
-  std::string out;
-  for (const auto& e : snap.errors) out += std::string(model::to_string(e.kind)) + ": " + e.message + "\n";
-  return out;
-}
-
-uint64_t requests(const model::ClusterSnapshot& snap, const std::string& api) {
-  auto it = snap.requests.find(api);
-  return it == snap.requests.end() ? 0 : it->second;
-}
-
-const model::Group* find_group(const model::ClusterSnapshot& snap, const std::string& name) {
-  for (const auto& g : snap.groups) {
-    if (g.name == name) return &g;
-  }
-  return nullptr;
-}
 
 // analytics as a KIP-848 group: the README's two members (their client ids and assignments of
 // orders), now of the consumer protocol.

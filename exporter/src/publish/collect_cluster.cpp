@@ -67,8 +67,10 @@ void collect_cluster(const Views& views, Families& out) {
     if (self) leader_now = self->last_caught_up_ms ? self->last_caught_up_ms : self->last_fetch_ms;
     int live_voters = 0;
     bool live_known = leader_now.has_value();
+    // A copy: clang before 16 cannot capture a structured binding in a lambda.
+    const std::string& cluster_name = cluster;
     auto replica = [&](const model::QuorumReplica& r, const char* role) {
-      Labels l{{"cluster", cluster}, {"node", std::to_string(r.id)}, {"role", role}};
+      Labels l{{"cluster", cluster_name}, {"node", std::to_string(r.id)}, {"role", role}};
       out.add(leo, l, static_cast<double>(r.log_end_offset));
       out.add(lag, l, static_cast<double>(std::max<int64_t>(0, leader_leo - r.log_end_offset)));
       if (leader_now && r.last_fetch_ms && *r.last_fetch_ms >= 0) {
