@@ -122,8 +122,17 @@ TEST(NotifierConfig, Defaults) {
 
 TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
   const std::string n = kCluster + "notifiers:\n  - name: hook\n";  // the next line is line 6
-  EXPECT_THAT(parse_error(n + "    url: https://hooks.example.com/x\n"),
-              StartsWith("t.yml:6:10: notifiers[0].url: https:// is not supported: lagwatch has no TLS client."));
+  EXPECT_THAT(parse_error(n + "    url: ftp://hooks.example.com/x\n"),
+              StartsWith("t.yml:6:10: notifiers[0].url: must start with http:// or https://"));
+  EXPECT_THAT(parse_error(n + "    url: http://h/x\n    ca_file: /nonexistent/ca.pem\n"),
+              StartsWith("t.yml:7:14: notifiers[0].ca_file: applies to https:// URLs only"));
+  EXPECT_THAT(parse_error(n + "    url: https://h/x\n    ca_file: /nonexistent/ca.pem\n"),
+              StartsWith("t.yml:7:14: notifiers[0].ca_file: cannot read /nonexistent/ca.pem: no such file"));
+  EXPECT_THAT(
+      parse_error(n + "    url: https://h/x\n    ca_file: " + std::string(LAGWATCH_SOURCE_DIR) + "/README.md\n"),
+      HasSubstr("notifiers[0].ca_file: " + std::string(LAGWATCH_SOURCE_DIR) + "/README.md holds no PEM certificate"));
+  EXPECT_THAT(parse_error(n + "    url: http://h/x\n    insecure_skip_verify: true\n"),
+              StartsWith("t.yml:7:27: notifiers[0].insecure_skip_verify: applies to https:// URLs only"));
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    min_severty: ERR\n"),
               StartsWith("t.yml:7:5: notifiers[0].min_severty: unknown key (did you mean \"min_severity\"?); expected "
                          "one of: name, url,"));
@@ -217,9 +226,16 @@ TEST(NotifierConfig, SecretsAreResolvedMaskedAndNeverInErrors) {
     EXPECT_FALSE(e.empty()) << tail;
     EXPECT_THAT(e, Not(HasSubstr(kSecret))) << tail;
   }
-  EXPECT_THAT(parse_error(kCluster +
-                          "notifiers:\n  - name: hook\n    url: https://hooks.slack.com/${env:LAGWATCH_TEST_TOKEN}\n"),
-              Not(HasSubstr(kSecret)));
+  EXPECT_THAT(
+      parse_error(kCluster +
+                  "notifiers:\n  - name: hook\n    url: https://hooks.slack.com/${env:LAGWATCH_TEST_TOKEN}#x\n"),
+      Not(HasSubstr(kSecret)));
+  const Config tls = parse_yaml(
+      kCluster + "notifiers:\n  - name: hook\n    url: https://hooks.slack.com/services/${env:LAGWATCH_TEST_TOKEN}\n",
+      "t.yml");
+  EXPECT_EQ(tls.notifiers[0].url, std::string("https://hooks.slack.com/services/") + kSecret);
+  EXPECT_THAT(to_masked_yaml(tls), HasSubstr("url: https://hooks.slack.com/***"));
+  EXPECT_THAT(to_masked_yaml(tls), Not(HasSubstr(kSecret)));
   EXPECT_THAT(parse_error(kCluster + "notifiers:\n  - name: hook\n    url: ${env:LAGWATCH_TEST_UNSET_VARIABLE}\n"),
               StartsWith("t.yml:6:10: notifiers[0].url: environment variable LAGWATCH_TEST_UNSET_VARIABLE"));
   unsetenv("LAGWATCH_TEST_TOKEN");
@@ -244,12 +260,18 @@ TEST(NotifierConfig, PrintedConfigParsesBackToTheSame) {
     backoff: {initial: 250ms, max: 5m}
   - name: plain
     url: http://127.0.0.1:9000
+  - name: tls
+    url: https://hooks.example.com:8443/T0KEN
+    insecure_skip_verify: true
 )";
   const Config c = parse_yaml(doc, "t.yml");
   const std::string once = to_masked_yaml(c);
   const Config again = parse_yaml(once, "printed");
   EXPECT_EQ(to_masked_yaml(again), once);
-  ASSERT_EQ(again.notifiers.size(), 2u);
+  ASSERT_EQ(again.notifiers.size(), 3u);
+  EXPECT_EQ(again.notifiers[2].url, "https://hooks.example.com:8443/***");
+  EXPECT_TRUE(again.notifiers[2].insecure_skip_verify);
+  EXPECT_FALSE(again.notifiers[1].insecure_skip_verify);
   EXPECT_EQ(again.notifiers[0].template_text, c.notifiers[0].template_text);
   EXPECT_EQ(again.notifiers[0].group_deny, c.notifiers[0].group_deny);
   EXPECT_EQ(again.notifiers[0].cluster_deny, c.notifiers[0].cluster_deny);
@@ -282,11 +304,14 @@ TEST(NotifierConfig, NotifierUrlFlagAndVariableAddNotifiersWithDefaults) {
 
   Config tls = parse_yaml(kCluster, "t.yml");
   apply_overrides(tls, parse_command_line({"--notifier.url=https://hooks.example.com/T0KEN"}).overrides);
+  EXPECT_NO_THROW(validate(tls));
+  Config bad = parse_yaml(kCluster, "t.yml");
+  apply_overrides(bad, parse_command_line({"--notifier.url=https://hooks.example.com/T0KEN#x"}).overrides);
   try {
-    validate(tls);
-    FAIL() << "https accepted";
+    validate(bad);
+    FAIL() << "a fragment accepted";
   } catch (const ConfigError& e) {
-    EXPECT_THAT(e.what(), StartsWith("config: notifiers[0].url: https:// is not supported"));
+    EXPECT_THAT(e.what(), StartsWith("config: notifiers[0].url: has a fragment"));
     EXPECT_THAT(e.what(), Not(HasSubstr("T0KEN")));
   }
   EXPECT_THAT(usage_text(), HasSubstr("--notifier.url URL"));

@@ -114,10 +114,14 @@ using EvaluationConfig = evaluate::EvaluationSettings;
 // `clusters` ({allow, deny}) and `backoff` ({initial, max}).
 struct NotifierConfig {
   std::string name;  // unique, A-Z a-z 0-9 _ . - ; the `notifier` label of its counters
-  // http://host[:port][/path][?query]. https:// is refused (no TLS client in lagwatch yet: put a
-  // relay in front). May contain ${env:NAME}/${file:PATH}, already resolved here; the path and
-  // query are treated as secret (webhook tokens live there) and never printed or logged.
+  // http[s]://host[:port][/path][?query]. May contain ${env:NAME}/${file:PATH}, already resolved
+  // here; the path and query are treated as secret (webhook tokens live there) and never
+  // printed or logged.
   std::string url;
+  // https:// only: PEM CA certificates to verify the receiver with, instead of the system
+  // store; and no verification at all (certificate nor host name; for tests only).
+  std::string ca_file;
+  bool insecure_skip_verify = false;
   std::string method = "POST";  // POST, PUT or PATCH
   // Sent with every request; values may contain ${env:..}/${file:..} (already resolved) and are
   // never printed (except Content-Type, Accept, User-Agent) nor logged.

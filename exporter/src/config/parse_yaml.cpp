@@ -314,16 +314,31 @@ void Parser::filters(const Value& v, std::vector<std::string>& allow, std::vecto
 }
 
 NotifierConfig Parser::notifier(const Value& v) {
-  static const std::vector<std::string> known = {"name",         "url",           "method",          "headers",
-                                                 "template",     "template_file", "groups",          "clusters",
-                                                 "min_severity", "send_resolved", "repeat_interval", "timeout",
-                                                 "max_attempts", "backoff",       "queue_size"};
+  static const std::vector<std::string> known = {"name",
+                                                 "url",
+                                                 "method",
+                                                 "headers",
+                                                 "template",
+                                                 "template_file",
+                                                 "groups",
+                                                 "clusters",
+                                                 "min_severity",
+                                                 "send_resolved",
+                                                 "repeat_interval",
+                                                 "timeout",
+                                                 "max_attempts",
+                                                 "backoff",
+                                                 "queue_size",
+                                                 "ca_file",
+                                                 "insecure_skip_verify"};
   if (!v.node.IsMap()) fail(v.mark, v.path, "expected a map with name, url, ..., got " + kind(v.node));
   const Fields f = fields(v, known);
   NotifierConfig n;
   if (auto x = get(f, "name")) n.name = text(*x, "a name");
   // The URL may carry a token (Slack-style webhooks): references allowed, value never quoted.
-  if (auto x = get(f, "url")) n.url = with_references(*x, "a URL such as http://relay:8080/hook");
+  if (auto x = get(f, "url")) n.url = with_references(*x, "a URL such as https://hooks.example.com/hook");
+  if (auto x = get(f, "ca_file")) n.ca_file = text(*x, "a file path");
+  if (auto x = get(f, "insecure_skip_verify")) n.insecure_skip_verify = boolean(*x);
   if (auto x = get(f, "method")) n.method = text(*x, "POST, PUT or PATCH");
   if (auto x = get(f, "headers")) {
     for (const auto& h : entries(*x)) {

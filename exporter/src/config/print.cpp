@@ -86,6 +86,8 @@ void emit_notifier(YAML::Emitter& out, const NotifierConfig& n) {
   out << YAML::Key << "name" << YAML::Value << n.name;
   // The path and query are masked: webhook URLs carry their token there.
   out << YAML::Key << "url" << YAML::Value << util::mask_url(n.url);
+  if (!n.ca_file.empty()) out << YAML::Key << "ca_file" << YAML::Value << n.ca_file;
+  if (n.insecure_skip_verify) out << YAML::Key << "insecure_skip_verify" << YAML::Value << true;
   out << YAML::Key << "method" << YAML::Value << n.method;
   out << YAML::Key << "headers" << YAML::Value;
   if (n.headers.empty()) {

@@ -9,6 +9,7 @@
 #include "config/bounds.hpp"
 #include "config/config.hpp"
 #include "evaluate/status.hpp"
+#include "http_client/http_client.hpp"
 #include "notification/body_template.hpp"
 #include "util/edit_distance.hpp"
 #include "util/http_url.hpp"
@@ -166,9 +167,18 @@ std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std
   if (!valid_cluster_name(n.name)) {
     return ConfigProblem{at + ".name", "\"" + n.name + "\" may only contain A-Z a-z 0-9 _ . -"};
   }
-  if (n.url.empty()) return ConfigProblem{at + ".url", "required: the webhook, e.g. \"http://127.0.0.1:9000/hook\""};
+  if (n.url.empty())
+    return ConfigProblem{at + ".url", "required: the webhook, e.g. \"https://hooks.example.com/hook\""};
   std::string problem;
-  if (!util::parse_http_url(n.url, problem)) return ConfigProblem{at + ".url", problem};
+  const auto url = util::parse_http_url(n.url, problem);
+  if (!url) return ConfigProblem{at + ".url", problem};
+  if (!n.ca_file.empty()) {
+    if (!url->tls) return ConfigProblem{at + ".ca_file", "applies to https:// URLs only; the url is http://"};
+    if (auto p = http_client::ca_file_problem(n.ca_file)) return ConfigProblem{at + ".ca_file", *p};
+  }
+  if (n.insecure_skip_verify && !url->tls) {
+    return ConfigProblem{at + ".insecure_skip_verify", "applies to https:// URLs only; the url is http://"};
+  }
   const std::string method = lower(n.method);
   if (method != "post" && method != "put" && method != "patch") {
     return ConfigProblem{at + ".method", "\"" + n.method + "\" is not supported; expected POST, PUT or PATCH"};

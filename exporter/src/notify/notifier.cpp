@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <stdexcept>
 
 #include "notify/backoff.hpp"
 
@@ -17,6 +18,14 @@ HttpUrl url_of(const config::NotifierConfig& c) {
   auto url = parse_http_url(c.url, problem);
   if (!url) throw config::ConfigError(at(c) + ": url " + problem);
   return *url;
+}
+
+http_client::ClientOptions client_options(const config::NotifierConfig& c) {
+  http_client::ClientOptions o;
+  o.ca_file = c.ca_file;
+  o.insecure_skip_verify = c.insecure_skip_verify;
+  o.proxies = http_client::proxy_settings_from_environment();
+  return o;
 }
 
 std::string upper(std::string s) {
@@ -44,6 +53,14 @@ BodyTemplate template_of(const config::NotifierConfig& c) {
   }
 }
 
+HttpClient make_client(const config::NotifierConfig& c) {
+  try {
+    return HttpClient(client_options(c));
+  } catch (const std::invalid_argument& e) {
+    throw config::ConfigError(at(c) + ": " + e.what());
+  }
+}
+
 // 408 Request Timeout, 429 Too Many Requests and 5xx may pass; other statuses will not change.
 bool worth_retrying(const HttpOutcome& o) {
   return o.status == 0 || o.status == 408 || o.status == 429 || o.status >= 500;
@@ -66,7 +83,20 @@ Notifier::Notifier(const config::NotifierConfig& config)
       max_attempts_(std::max(1, config.max_attempts)),
       backoff_initial_(config.backoff_initial),
       backoff_max_(config.backoff_max),
-      queue_size_(static_cast<size_t>(std::max(1, config.queue_size))) {
+      queue_size_(static_cast<size_t>(std::max(1, config.queue_size))),
+      client_(make_client(config)) {
+  if (config.insecure_skip_verify) {
+    spdlog::warn("notifier {}: insecure_skip_verify is on: the certificate of {} is not verified (for tests only)",
+                 name_, url_.where());
+  }
+  std::string proxy_problem;
+  const auto proxy = http_client::proxy_for(url_, http_client::proxy_settings_from_environment(), proxy_problem);
+  if (!proxy_problem.empty()) {
+    spdlog::warn("notifier {}: {}; deliveries to {} fail until it is fixed", name_, proxy_problem, url_.where());
+  } else if (proxy) {
+    spdlog::info("notifier {}: sending to {} through the proxy {} ({})", name_, url_.where(), proxy->where(),
+                 url_.tls ? "HTTPS_PROXY" : "HTTP_PROXY");
+  }
   thread_ = std::thread([this] { run(); });
 }
 

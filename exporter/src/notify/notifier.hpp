@@ -29,12 +29,16 @@
 #include "config/config.hpp"
 #include "config/name_filter.hpp"
 #include "core/cluster_view.hpp"
+#include "http_client/http_client.hpp"
 #include "notification/body_template.hpp"
 #include "notify/change_detection.hpp"
-#include "notify/http_client.hpp"
 #include "notify/url.hpp"
 
 namespace lagwatch::notify {
+
+using http_client::HttpClient;
+using http_client::HttpOutcome;
+using http_client::HttpRequest;
 
 // Cumulative since start-up, for lagwatch_notifications_*_total{notifier}.
 struct NotifierCounters {
@@ -47,8 +51,9 @@ struct NotifierCounters {
 
 class Notifier {
  public:
-  // Takes a validated config. Throws ConfigError if it is not (bad URL, regex or template).
-  // Starts the delivery thread.
+  // Takes a validated config. Throws ConfigError if it is not (bad URL, regex, template or
+  // ca_file). Reads the proxy settings from the environment (http_client/proxy.hpp). Starts
+  // the delivery thread.
   explicit Notifier(const config::NotifierConfig& config);
   ~Notifier();  // stop()s
   Notifier(const Notifier&) = delete;

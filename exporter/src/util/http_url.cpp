@@ -26,26 +26,22 @@ std::string HttpUrl::where() const {
 std::string HttpUrl::host_header() const {
   const bool v6 = host.find(':') != std::string::npos;
   const std::string h = v6 ? "[" + host + "]" : host;
-  return port == 80 ? h : h + ":" + std::to_string(port);
+  return port == (tls ? 443 : 80) ? h : h + ":" + std::to_string(port);
 }
 
 std::optional<HttpUrl> parse_http_url(const std::string& text, std::string& problem) {
-  constexpr const char* kExample = "expected http://host[:port]/path, e.g. \"http://127.0.0.1:9000/hook\"";
+  constexpr const char* kExample =
+      "expected http[s]://host[:port]/path, e.g. \"https://hooks.example.com/hook\" or \"http://127.0.0.1:9000/hook\"";
   if (text.empty()) {
     problem = std::string("is empty; ") + kExample;
     return std::nullopt;
   }
-  if (starts_with_ci(text, "https://")) {
-    problem =
-        "https:// is not supported: lagwatch has no TLS client. Send to an http:// relay that forwards "
-        "over TLS (e.g. nginx or stunnel next to lagwatch, or an Alertmanager), see docs/notifications.md";
+  const bool tls = starts_with_ci(text, "https://");
+  if (!tls && !starts_with_ci(text, "http://")) {
+    problem = std::string("must start with http:// or https://; ") + kExample;
     return std::nullopt;
   }
-  if (!starts_with_ci(text, "http://")) {
-    problem = std::string("must start with http://; ") + kExample;
-    return std::nullopt;
-  }
-  const std::string rest = text.substr(7);
+  const std::string rest = text.substr(tls ? 8 : 7);
   const size_t end = rest.find_first_of("/?#");
   const std::string authority = rest.substr(0, end);
   std::string target = end == std::string::npos ? "/" : rest.substr(end);
@@ -65,6 +61,8 @@ std::optional<HttpUrl> parse_http_url(const std::string& text, std::string& prob
     return std::nullopt;
   }
   HttpUrl url;
+  url.tls = tls;
+  url.port = tls ? 443 : 80;
   url.target = target;
   std::string port;
   if (!authority.empty() && authority.front() == '[') {
@@ -124,7 +122,7 @@ std::string mask_url(const std::string& text) {
   if (!url) {
     return starts_with_ci(text, "https://") ? "https://***" : "***";
   }
-  const std::string base = "http://" + url->host_header();
+  const std::string base = url->scheme() + url->host_header();
   return url->target == "/" ? base + "/" : base + "/***";
 }
 
