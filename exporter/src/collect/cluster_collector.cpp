@@ -342,9 +342,10 @@ void ClusterCollector::count_rebalances(std::vector<model::Group>& groups) {
   }
   last_described_.swap(described);
   // Forget the counters of groups that are gone.
+  std::set<std::string> live;
+  for (const auto& g : groups) live.insert(g.name);
   for (auto it = rebalances_.begin(); it != rebalances_.end();) {
-    bool live = std::any_of(groups.begin(), groups.end(), [&](const auto& g) { return g.name == it->first; });
-    it = live ? std::next(it) : rebalances_.erase(it);
+    it = live.count(it->first) ? std::next(it) : rebalances_.erase(it);
   }
 }
 

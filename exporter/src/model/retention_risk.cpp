@@ -46,10 +46,6 @@ RetentionRisk retention_risk(const RetentionInput& in) {
 void annotate_retention_risk(std::vector<GroupLag>& lag, const ClusterSnapshot& snapshot,
                              const AppendRateSource* rates) {
   // The leader's replica is the one whose retention decides (followers follow its log start).
-  std::map<std::pair<std::string, int32_t>, int32_t> leaders;
-  for (const auto& t : snapshot.topics) {
-    for (const auto& p : t.partitions) leaders[{t.name, p.id}] = p.leader;
-  }
   std::map<std::tuple<std::string, int32_t, int32_t>, int64_t> sizes;  // (topic, partition, broker)
   for (const auto& d : snapshot.log_dirs) {
     if (!d.error.empty()) continue;

@@ -14,6 +14,7 @@ int replication_factor(const Topic& topic) {
 std::map<std::string, int64_t> largest_replicas(const ClusterSnapshot& snapshot) {
   std::map<std::string, int64_t> out;
   for (const auto& d : snapshot.log_dirs) {
+    if (!d.error.empty()) continue;  // a failed directory's sizes are not current
     for (const auto& r : d.replicas) {
       if (r.future) continue;
       auto& m = out[r.topic];

@@ -31,7 +31,8 @@ struct ChecklistResult {
 // leave partitions with different counts; the weakest one is what matters).
 int replication_factor(const Topic& topic);
 
-// The largest non-future replica of each topic over the snapshot's log dirs, in bytes.
+// The largest non-future replica of each topic over the snapshot's healthy log dirs, in bytes
+// (lagwatch_topic_partition_max_size_bytes and the partition-size rule).
 std::map<std::string, int64_t> largest_replicas(const ClusterSnapshot& snapshot);
 
 // `largest_replica`: the topic's largest replica in bytes, absent without DescribeLogDirs.

@@ -4,6 +4,7 @@
 // in the topic's size, which is what the topic's data weighs on the cluster.
 #include <map>
 
+#include "model/topic_checklist.hpp"
 #include "publish/collectors.hpp"
 
 namespace lagwatch::publish {
@@ -28,7 +29,7 @@ void collect_log_dirs(const Views& views, Families& out) {
     const auto& snap = *view->snapshot;
     if (!snap.metadata_ok || !snap.log_dirs_known) continue;
     std::map<int32_t, double> per_broker;
-    std::map<std::string, std::pair<double, double>> per_topic;  // sum, max
+    std::map<std::string, double> per_topic;
     for (const auto& d : snap.log_dirs) {
       const std::string broker = std::to_string(d.broker);
       Labels l{{"cluster", cluster}, {"broker", broker}, {"log_dir", d.path}};
@@ -39,9 +40,7 @@ void collect_log_dirs(const Views& views, Families& out) {
         const auto bytes = static_cast<double>(r.size_bytes);
         sum += bytes;
         if (r.future) continue;
-        auto& t = per_topic[r.topic];
-        t.first += bytes;
-        t.second = std::max(t.second, bytes);
+        per_topic[r.topic] += bytes;
         if (view->publish.partition_size_series) {
           out.add(replica_size,
                   {{"cluster", cluster},
@@ -58,9 +57,9 @@ void collect_log_dirs(const Views& views, Families& out) {
     }
     for (const auto& [b, bytes] : per_broker)
       out.add(broker_size, {{"cluster", cluster}, {"broker", std::to_string(b)}}, bytes);
-    for (const auto& [t, s] : per_topic) {
-      out.add(topic_size, {{"cluster", cluster}, {"topic", t}}, s.first);
-      out.add(topic_max, {{"cluster", cluster}, {"topic", t}}, s.second);
+    for (const auto& [t, bytes] : per_topic) out.add(topic_size, {{"cluster", cluster}, {"topic", t}}, bytes);
+    for (const auto& [t, bytes] : model::largest_replicas(snap)) {
+      out.add(topic_max, {{"cluster", cluster}, {"topic", t}}, static_cast<double>(bytes));
     }
   }
 }

@@ -90,7 +90,6 @@ struct PerCoordinator {
   std::function<std::vector<uint8_t>(const std::vector<std::string>& groups, int16_t version)> encode;
   // Reads one answer; appends the groups whose coordinator moved to `moved`.
   std::function<void(wire::Reader&, int16_t, std::vector<std::string>& moved)> on_answer;
-  std::function<bool(const std::string&)> done;  // answered already
 };
 
 bool ask_coordinators(ClusterClient& client, const std::vector<std::string>& groups, const PerCoordinator& ask,
@@ -103,7 +102,7 @@ bool ask_coordinators(ClusterClient& client, const std::vector<std::string>& gro
     std::map<int32_t, std::vector<std::string>> by_coordinator;
     for (const auto& g : pending) {
       auto it = client.coordinators().find(g);
-      if (it != client.coordinators().end() && !ask.done(g)) by_coordinator[it->second].push_back(g);
+      if (it != client.coordinators().end()) by_coordinator[it->second].push_back(g);
     }
     if (by_coordinator.empty()) return false;
     std::vector<net::Call> calls;
@@ -140,10 +139,6 @@ bool ask_coordinators(ClusterClient& client, const std::vector<std::string>& gro
     pending = std::move(moved);
   }
   return false;
-}
-
-bool described(const GroupDescriptions& out, const std::string& g) {
-  return std::any_of(out.groups.begin(), out.groups.end(), [&](const auto& d) { return d.name == g; });
 }
 
 void sort_by_name(GroupDescriptions& out) {
@@ -189,7 +184,6 @@ GroupDescriptions describe_groups(ClusterClient& client, const std::vector<std::
       out.groups.push_back(std::move(d));
     }
   };
-  ask.done = [&out](const std::string& g) { return described(out, g); };
   out.unsupported = ask_coordinators(client, groups, ask, out.errors);
   sort_by_name(out);
   return out;
@@ -241,7 +235,6 @@ GroupDescriptions describe_consumer_groups(ClusterClient& client, const std::vec
       out.groups.push_back(std::move(d));
     }
   };
-  ask.done = [&out](const std::string& g) { return described(out, g); };
   out.unsupported = ask_coordinators(client, groups, ask, out.errors);
   sort_by_name(out);
   return out;
