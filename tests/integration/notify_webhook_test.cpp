@@ -13,6 +13,7 @@
 #include "http_get.hpp"
 #include "kafka_fixture.hpp"
 #include "metrics_text.hpp"
+#include "notification/body_template.hpp"
 #include "notify/notifier.hpp"
 #include "synthetic_view.hpp"
 #include "test_config.hpp"

@@ -135,7 +135,7 @@ TEST(NotifierConfig, ErrorsNameFileLineColumnAndKey) {
               StartsWith("t.yml:7:27: notifiers[0].insecure_skip_verify: applies to https:// URLs only"));
   EXPECT_THAT(parse_error(n + "    url: http://h/x\n    min_severty: ERR\n"),
               StartsWith("t.yml:7:5: notifiers[0].min_severty: unknown key (did you mean \"min_severity\"?); expected "
-                         "one of: name, url,"));
+                         "one of: name, kind, url,"));
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    min_severity: INFO\n"),
             "t.yml:7:19: notifiers[0].min_severity: \"INFO\" is not a severity; expected WARN or ERR");
   EXPECT_EQ(parse_error(n + "    url: http://h/x\n    min_severity: OK\n"),

@@ -15,6 +15,7 @@
 
 #include "config/name_filter.hpp"
 #include "evaluate/evaluation_settings.hpp"
+#include "notify/config/notifier_config.hpp"
 
 namespace lagwatch::config {
 
@@ -109,40 +110,8 @@ struct LogDirsConfig {
 // The `evaluation:` section; the struct is the evaluator's own (evaluate/evaluation_settings.hpp).
 using EvaluationConfig = evaluate::EvaluationSettings;
 
-// One webhook that hears about consumer-group status changes, Burrow's notifier style
-// (docs/notifications.md). The YAML keys are the member names, except `groups` and
-// `clusters` ({allow, deny}) and `backoff` ({initial, max}).
-struct NotifierConfig {
-  std::string name;  // unique, A-Z a-z 0-9 _ . - ; the `notifier` label of its counters
-  // http[s]://host[:port][/path][?query]. May contain ${env:NAME}/${file:PATH}, already resolved
-  // here; the path and query are treated as secret (webhook tokens live there) and never
-  // printed or logged.
-  std::string url;
-  // https:// only: PEM CA certificates to verify the receiver with, instead of the system
-  // store; and no verification at all (certificate nor host name; for tests only).
-  std::string ca_file;
-  bool insecure_skip_verify = false;
-  std::string method = "POST";  // POST, PUT or PATCH
-  // Sent with every request; values may contain ${env:..}/${file:..} (already resolved) and are
-  // never printed (except Content-Type, Accept, User-Agent) nor logged.
-  std::map<std::string, std::string> headers;
-  // The body template (notification/body_template.hpp); empty = the default JSON body. When
-  // template_file is set, template_text holds that file's content, read at load time.
-  std::string template_text;
-  std::optional<std::string> template_file;
-  std::vector<std::string> group_allow, group_deny;      // regexes on group names, as clusters[].groups
-  std::vector<std::string> cluster_allow, cluster_deny;  // regexes on cluster names
-  std::string min_severity = "WARN";                     // WARN or ERR: notify when a group's status is at least this
-  bool send_resolved = true;                             // one "resolved" when a notified group falls back below it
-  std::chrono::milliseconds repeat_interval{0};          // 0: only on change; else re-send while it lasts
-  std::chrono::milliseconds timeout{5'000};              // whole request: resolve, connect, send, answer
-  int max_attempts = 5;                                  // first try included
-  std::chrono::milliseconds backoff_initial{1'000};      // wait before the first retry, doubled each time
-  std::chrono::milliseconds backoff_max{60'000};         // ... up to this
-  int queue_size = 1000;                                 // notifications waiting for delivery; more are dropped
-
-  bool operator==(const NotifierConfig&) const = default;
-};
+// The notifiers' section is notify/'s own (notify/config/notifier_config.hpp).
+using NotifierConfig = notify::NotifierConfig;
 
 struct Config {
   WebConfig web;

@@ -315,7 +315,14 @@ void Parser::filters(const Value& v, std::vector<std::string>& allow, std::vecto
 
 NotifierConfig Parser::notifier(const Value& v) {
   static const std::vector<std::string> known = {"name",
+                                                 "kind",
                                                  "url",
+                                                 "link",
+                                                 "routing_key",
+                                                 "from",
+                                                 "to",
+                                                 "subject",
+                                                 "smtp",
                                                  "method",
                                                  "headers",
                                                  "template",
@@ -335,6 +342,23 @@ NotifierConfig Parser::notifier(const Value& v) {
   const Fields f = fields(v, known);
   NotifierConfig n;
   if (auto x = get(f, "name")) n.name = text(*x, "a name");
+  if (auto x = get(f, "kind")) n.kind = text(*x, "webhook, slack, teams, pagerduty or email");
+  if (auto x = get(f, "link")) n.link = text(*x, "a URL template such as https://grafana.example.com/d/lagwatch");
+  // Secrets like the URL: references allowed, values never quoted.
+  if (auto x = get(f, "routing_key")) n.routing_key = with_references(*x, "a PagerDuty routing key");
+  if (auto x = get(f, "from")) n.from = text(*x, "an address such as \"lagwatch <lagwatch@example.com>\"");
+  if (auto x = get(f, "to")) n.to = strings(*x, "a list of addresses, e.g. [oncall@example.com]");
+  if (auto x = get(f, "subject")) n.subject = text(*x, "a subject template");
+  if (auto x = get(f, "smtp")) {
+    const Fields m = fields(*x, {"host", "port", "security", "username", "password"});
+    static constexpr bounds::Counts kPort{1, 65535, "1 to 65535"};
+    if (auto y = get(m, "host")) n.smtp.host = text(*y, "a host name");
+    if (auto y = get(m, "port")) n.smtp.port = integer(*y, kPort);
+    if (auto y = get(m, "security")) n.smtp.security = text(*y, "starttls, tls or none");
+    if (auto y = get(m, "username")) n.smtp.username = with_references(*y, "a user name");
+    if (auto y = get(m, "password"))
+      n.smtp.password = with_references(*y, "a password, e.g. ${file:/run/secrets/smtp}");
+  }
   // The URL may carry a token (Slack-style webhooks): references allowed, value never quoted.
   if (auto x = get(f, "url")) n.url = with_references(*x, "a URL such as https://hooks.example.com/hook");
   if (auto x = get(f, "ca_file")) n.ca_file = text(*x, "a file path");

@@ -84,20 +84,38 @@ void emit_filters(YAML::Emitter& out, const char* key, const std::vector<std::st
 void emit_notifier(YAML::Emitter& out, const NotifierConfig& n) {
   out << YAML::BeginMap;
   out << YAML::Key << "name" << YAML::Value << n.name;
+  out << YAML::Key << "kind" << YAML::Value << n.kind;
   // The path and query are masked: webhook URLs carry their token there.
-  out << YAML::Key << "url" << YAML::Value << util::mask_url(n.url);
+  if (!n.url.empty()) out << YAML::Key << "url" << YAML::Value << util::mask_url(n.url);
+  if (!n.link.empty()) out << YAML::Key << "link" << YAML::Value << n.link;
+  if (!n.routing_key.empty()) out << YAML::Key << "routing_key" << YAML::Value << "***";
+  if (!n.from.empty()) out << YAML::Key << "from" << YAML::Value << n.from;
+  if (!n.to.empty()) emit_list(out, "to", n.to);
+  if (!n.subject.empty()) out << YAML::Key << "subject" << YAML::Value << n.subject;
+  if (!n.smtp.host.empty()) {
+    out << YAML::Key << "smtp" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "host" << YAML::Value << n.smtp.host;
+    if (n.smtp.port != 0) out << YAML::Key << "port" << YAML::Value << n.smtp.port;
+    out << YAML::Key << "security" << YAML::Value << n.smtp.security;
+    if (!n.smtp.username.empty()) out << YAML::Key << "username" << YAML::Value << escape_references(n.smtp.username);
+    if (!n.smtp.password.empty()) out << YAML::Key << "password" << YAML::Value << "***";
+    out << YAML::EndMap;
+  }
   if (!n.ca_file.empty()) out << YAML::Key << "ca_file" << YAML::Value << n.ca_file;
   if (n.insecure_skip_verify) out << YAML::Key << "insecure_skip_verify" << YAML::Value << true;
-  out << YAML::Key << "method" << YAML::Value << n.method;
-  out << YAML::Key << "headers" << YAML::Value;
-  if (n.headers.empty()) {
-    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
-  } else {
-    out << YAML::BeginMap;
-    for (const auto& [key, value] : n.headers) {
-      out << YAML::Key << key << YAML::Value << (harmless_header(key) ? escape_references(value) : std::string("***"));
+  if (n.kind != "email") {  // mail has no method or headers
+    out << YAML::Key << "method" << YAML::Value << n.method;
+    out << YAML::Key << "headers" << YAML::Value;
+    if (n.headers.empty()) {
+      out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+    } else {
+      out << YAML::BeginMap;
+      for (const auto& [key, value] : n.headers) {
+        out << YAML::Key << key << YAML::Value
+            << (harmless_header(key) ? escape_references(value) : std::string("***"));
+      }
+      out << YAML::EndMap;
     }
-    out << YAML::EndMap;
   }
   if (n.template_file) {
     out << YAML::Key << "template_file" << YAML::Value << *n.template_file;

@@ -8,11 +8,8 @@
 
 #include "config/bounds.hpp"
 #include "config/config.hpp"
-#include "evaluate/status.hpp"
-#include "http_client/http_client.hpp"
-#include "notification/body_template.hpp"
+#include "notify/config/notifier_problem.hpp"
 #include "util/edit_distance.hpp"
-#include "util/http_url.hpp"
 #include "util/listen_address.hpp"
 
 namespace lagwatch::config {
@@ -149,59 +146,16 @@ std::optional<ConfigProblem> cluster_problem(const ClusterConfig& c, const std::
   return std::nullopt;
 }
 
-bool header_token(const std::string& name) {
-  static const std::string extra = "!#$%&'*+-.^_`|~";
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string::npos;
-  });
-}
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// Messages never quote the URL or a header value: either may be a secret.
+// The name, filters and ranges are checked here like every other name, filter and range; what
+// the rest of a notifier's settings mean is notify/'s to say (notify/config/notifier_problem.hpp).
 std::optional<ConfigProblem> notifier_problem(const NotifierConfig& n, const std::string& at) {
   if (n.name.empty()) return ConfigProblem{at + ".name", "required: a unique name made of A-Z a-z 0-9 _ . -"};
   if (!valid_cluster_name(n.name)) {
     return ConfigProblem{at + ".name", "\"" + n.name + "\" may only contain A-Z a-z 0-9 _ . -"};
   }
-  if (n.url.empty())
-    return ConfigProblem{at + ".url", "required: the webhook, e.g. \"https://hooks.example.com/hook\""};
-  std::string problem;
-  const auto url = util::parse_http_url(n.url, problem);
-  if (!url) return ConfigProblem{at + ".url", problem};
-  if (!n.ca_file.empty()) {
-    if (!url->tls) return ConfigProblem{at + ".ca_file", "applies to https:// URLs only; the url is http://"};
-    if (auto p = http_client::ca_file_problem(n.ca_file)) return ConfigProblem{at + ".ca_file", *p};
-  }
-  if (n.insecure_skip_verify && !url->tls) {
-    return ConfigProblem{at + ".insecure_skip_verify", "applies to https:// URLs only; the url is http://"};
-  }
-  const std::string method = lower(n.method);
-  if (method != "post" && method != "put" && method != "patch") {
-    return ConfigProblem{at + ".method", "\"" + n.method + "\" is not supported; expected POST, PUT or PATCH"};
-  }
-  for (const auto& [name, value] : n.headers) {
-    const std::string path = at + ".headers." + name;
-    if (!header_token(name))
-      return ConfigProblem{path, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"};
-    static const std::set<std::string> owned = {"host", "content-length", "connection", "transfer-encoding"};
-    if (owned.contains(lower(name))) return ConfigProblem{path, "is set by lagwatch itself; remove it"};
-    if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
-      return ConfigProblem{path, "the value contains a line break or NUL character, which a header cannot carry"};
-    }
-  }
-  if (auto p = notify::template_problem(n.template_text)) {
-    return ConfigProblem{at + (n.template_file ? ".template_file" : ".template"), *p};
-  }
+  if (auto p = notify::notifier_problem(n)) return ConfigProblem{at + "." + p->key, p->what};
   if (auto p = filter_problem(n.group_allow, n.group_deny, at + ".groups")) return p;
   if (auto p = filter_problem(n.cluster_allow, n.cluster_deny, at + ".clusters")) return p;
-  const auto severity = evaluate::status_from_name(n.min_severity);
-  if (!severity || (*severity != evaluate::Status::WARN && *severity != evaluate::Status::ERR)) {
-    return ConfigProblem{at + ".min_severity", "\"" + n.min_severity + "\" is not a severity; expected WARN or ERR"};
-  }
   if (n.repeat_interval.count() != 0) {
     if (auto p = out_of_range(at + ".repeat_interval", n.repeat_interval, bounds::kRepeatInterval)) return p;
   }

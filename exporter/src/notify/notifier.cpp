@@ -3,100 +3,43 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 #include "notify/backoff.hpp"
+#include "notify/config/notifier_problem.hpp"
 
 namespace lagwatch::notify {
 namespace {
 
 std::string at(const config::NotifierConfig& c) { return "notifier " + c.name; }
 
-HttpUrl url_of(const config::NotifierConfig& c) {
-  std::string problem;
-  auto url = parse_http_url(c.url, problem);
-  if (!url) throw config::ConfigError(at(c) + ": url " + problem);
-  return *url;
-}
-
-http_client::ClientOptions client_options(const config::NotifierConfig& c) {
-  http_client::ClientOptions o;
-  o.ca_file = c.ca_file;
-  o.insecure_skip_verify = c.insecure_skip_verify;
-  o.proxies = http_client::proxy_settings_from_environment();
-  return o;
-}
-
-std::string upper(std::string s) {
-  for (auto& ch : s) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-  return s;
+// The one check of a notifier's settings (the same config::validate ran), so that a Notifier
+// never runs on settings that did not pass it.
+const config::NotifierConfig& checked(const config::NotifierConfig& c) {
+  if (auto p = notifier_problem(c)) throw config::ConfigError(at(c) + ": " + p->key + ": " + p->what);
+  return c;
 }
 
 DetectionRules rules_of(const config::NotifierConfig& c) {
   DetectionRules r;
-  auto s = evaluate::status_from_name(c.min_severity);
-  if (!s || (*s != evaluate::Status::WARN && *s != evaluate::Status::ERR)) {
-    throw config::ConfigError(at(c) + ": min_severity must be WARN or ERR");
-  }
-  r.min_severity = *s;
+  r.min_severity = evaluate::status_from_name(c.min_severity).value_or(evaluate::Status::WARN);
   r.send_resolved = c.send_resolved;
   r.repeat_interval = c.repeat_interval;
   return r;
 }
 
-BodyTemplate template_of(const config::NotifierConfig& c) {
-  try {
-    return BodyTemplate(c.template_text);
-  } catch (const TemplateError& e) {
-    throw config::ConfigError(at(c) + ": " + e.what());
-  }
-}
-
-HttpClient make_client(const config::NotifierConfig& c) {
-  try {
-    return HttpClient(client_options(c));
-  } catch (const std::invalid_argument& e) {
-    throw config::ConfigError(at(c) + ": " + e.what());
-  }
-}
-
-// 408 Request Timeout, 429 Too Many Requests and 5xx may pass; other statuses will not change.
-bool worth_retrying(const HttpOutcome& o) {
-  return o.status == 0 || o.status == 408 || o.status == 429 || o.status >= 500;
-}
-
-std::string outcome_text(const HttpOutcome& o) { return o.status != 0 ? "HTTP " + std::to_string(o.status) : o.error; }
-
 }  // namespace
 
 Notifier::Notifier(const config::NotifierConfig& config)
-    : name_(config.name),
-      url_(url_of(config)),
-      method_(upper(config.method)),
-      headers_(config.headers.begin(), config.headers.end()),
-      template_(template_of(config)),
+    : name_(checked(config).name),
       groups_(config.group_allow, config.group_deny, at(config) + ".groups"),
       clusters_(config.cluster_allow, config.cluster_deny, at(config) + ".clusters"),
       rules_(rules_of(config)),
-      timeout_(config.timeout),
       max_attempts_(std::max(1, config.max_attempts)),
       backoff_initial_(config.backoff_initial),
       backoff_max_(config.backoff_max),
       queue_size_(static_cast<size_t>(std::max(1, config.queue_size))),
-      client_(make_client(config)) {
-  if (config.insecure_skip_verify) {
-    spdlog::warn("notifier {}: insecure_skip_verify is on: the certificate of {} is not verified (for tests only)",
-                 name_, url_.where());
-  }
-  std::string proxy_problem;
-  const auto proxy = http_client::proxy_for(url_, http_client::proxy_settings_from_environment(), proxy_problem);
-  if (!proxy_problem.empty()) {
-    spdlog::warn("notifier {}: {}; deliveries to {} fail until it is fixed", name_, proxy_problem, url_.where());
-  } else if (proxy) {
-    spdlog::info("notifier {}: sending to {} through the proxy {} ({})", name_, url_.where(), proxy->where(),
-                 url_.tls ? "HTTPS_PROXY" : "HTTP_PROXY");
-  }
+      sender_(make_sender(config)) {
   thread_ = std::thread([this] { run(); });
 }
 
@@ -134,7 +77,7 @@ void Notifier::stop() {
     if (stopping_ && !thread_.joinable()) return;
     stopping_ = true;
   }
-  client_.cancel();
+  sender_->cancel();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
   std::lock_guard lock(mu_);
@@ -169,31 +112,24 @@ void Notifier::run() {
 }
 
 void Notifier::deliver(const Notification& n) {
-  HttpRequest request;
-  request.method = method_;
-  request.headers = headers_;
-  request.body = template_.render(n, name_);
   for (int attempt = 1;; ++attempt) {
-    const HttpOutcome o = client_.send(url_, request, timeout_);
-    if (o.cancelled) return;  // stopping
-    if (o.success()) {
+    const Attempt a = sender_->send(n);
+    if (a.cancelled) return;  // stopping
+    if (a.delivered) {
       sent_.fetch_add(1);
-      spdlog::info("notifier {}: sent {} to {} (HTTP {}{})", name_, describe(n), url_.where(), o.status,
+      spdlog::info("notifier {}: sent {} to {} ({}{})", name_, describe(n), sender_->where(), a.outcome,
                    attempt > 1 ? ", attempt " + std::to_string(attempt) : "");
       return;
     }
-    if (!worth_retrying(o) || attempt >= max_attempts_) {
+    if (!a.retryable || attempt >= max_attempts_) {
       failed_.fetch_add(1);
       spdlog::error("notifier {}: gave up on {} after {} attempt{} to {}: {}{}", name_, describe(n), attempt,
-                    attempt == 1 ? "" : "s", url_.where(), outcome_text(o),
-                    worth_retrying(o)
-                        ? ""
-                        : (o.status >= 300 && o.status < 400 ? " (redirects are not followed)" : " (not retried)"));
+                    attempt == 1 ? "" : "s", sender_->where(), a.outcome, a.retryable ? "" : " (not retried)");
       return;
     }
     const auto delay = backoff_delay(attempt, backoff_initial_, backoff_max_);
     spdlog::warn("notifier {}: attempt {}/{} of {} to {} failed: {}; retrying in {}", name_, attempt, max_attempts_,
-                 describe(n), url_.where(), outcome_text(o), config::format_duration(delay));
+                 describe(n), sender_->where(), a.outcome, config::format_duration(delay));
     std::unique_lock lock(mu_);
     if (wake_.wait_for(lock, delay, [this] { return stopping_; })) return;
     retries_.fetch_add(1);

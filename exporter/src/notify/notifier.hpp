@@ -1,20 +1,20 @@
-// One configured webhook: decides on each poll which groups to notify about, and delivers the
+// One configured notifier: decides on each poll which groups to notify about, and delivers the
 // notifications from its own background thread, so that a slow or dead receiver never holds
-// up polling or scraping.
+// up polling or scraping. How one notification is delivered (an HTTP request, a mail) is its
+// kind's Sender (notify/sender.hpp).
 //
 //   poller thread                          notifier thread
 //   observe(view)                          take the oldest queued notification
 //     filter cluster, detect changes         render the body from the template
-//     queue each notification                send; on failure wait backoff_delay(k) and retry,
+//     queue each notification                Sender::send; on failure wait backoff_delay(k), retry,
 //     (queue full: drop it, count it)        up to max_attempts; count sent/failed/retries
 //
 // Delivery is at most once per decision and in order; a notification being retried holds up
-// the ones behind it (they stay queued, up to queue_size). What is retried: no answer (refused,
-// timed out, reset) and HTTP 408, 429 and 5xx. Any other non-2xx status (a 4xx: the request is
-// wrong, sending it again will not help; a 3xx: redirects are not followed) fails at once.
+// the ones behind it (they stay queued, up to queue_size). What is retried is the Sender's call:
+// no answer, HTTP 408, 429 and 5xx, SMTP 4xx; anything else fails at once.
 //
-// Logs name the notifier, the receiver as host:port, the group and the HTTP status or error;
-// never a header value, nor the URL's path or query (tokens live there).
+// Logs name the notifier, the receiver as host:port, the group and the status or error; never
+// a header value, a routing key, a password, nor the URL's path or query (tokens live there).
 #pragma once
 
 #include <atomic>
@@ -22,6 +22,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,16 +30,10 @@
 #include "config/config.hpp"
 #include "config/name_filter.hpp"
 #include "core/cluster_view.hpp"
-#include "http_client/http_client.hpp"
-#include "notification/body_template.hpp"
 #include "notify/change_detection.hpp"
-#include "notify/url.hpp"
+#include "notify/sender.hpp"
 
 namespace lagwatch::notify {
-
-using http_client::HttpClient;
-using http_client::HttpOutcome;
-using http_client::HttpRequest;
 
 // Cumulative since start-up, for lagwatch_notifications_*_total{notifier}.
 struct NotifierCounters {
@@ -51,8 +46,8 @@ struct NotifierCounters {
 
 class Notifier {
  public:
-  // Takes a validated config. Throws ConfigError if it is not (bad URL, regex, template or
-  // ca_file). Reads the proxy settings from the environment (http_client/proxy.hpp). Starts
+  // Takes a validated config (config::validate, which runs notify/config/notifier_problem).
+  // Throws ConfigError if its sender cannot be built after all (a ca_file gone since). Starts
   // the delivery thread.
   explicit Notifier(const config::NotifierConfig& config);
   ~Notifier();  // stop()s
@@ -76,14 +71,9 @@ class Notifier {
   std::string describe(const Notification& n) const;
 
   const std::string name_;
-  const HttpUrl url_;
-  const std::string method_;
-  const std::vector<std::pair<std::string, std::string>> headers_;
-  const BodyTemplate template_;
   const config::NameFilter groups_;
   const config::NameFilter clusters_;
   const DetectionRules rules_;
-  const std::chrono::milliseconds timeout_;
   const int max_attempts_;
   const std::chrono::milliseconds backoff_initial_;
   const std::chrono::milliseconds backoff_max_;
@@ -98,7 +88,7 @@ class Notifier {
   bool stopping_ = false;
 
   std::atomic<uint64_t> sent_{0}, failed_{0}, retries_{0}, dropped_{0};
-  HttpClient client_;
+  const std::unique_ptr<Sender> sender_;
   std::thread thread_;
 };
 

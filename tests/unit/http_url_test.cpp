@@ -1,10 +1,10 @@
-// Webhook URLs (notify/url.hpp): what is accepted, what is refused and why, and masking.
+// Webhook URLs (util/http_url.hpp): what is accepted, what is refused and why, and masking.
+#include "util/http_url.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "notify/url.hpp"
-
-namespace lagwatch::notify {
+namespace lagwatch::util {
 namespace {
 
 using ::testing::HasSubstr;
@@ -116,4 +116,4 @@ TEST(HttpUrl, MaskHidesPathAndQuery) {
 }
 
 }  // namespace
-}  // namespace lagwatch::notify
+}  // namespace lagwatch::util
