@@ -154,15 +154,13 @@ TlsServerSettings parse_tls(const Context& c, const YAML::Node& n) {
   for (const char* inline_key : {"cert", "key", "client_ca"}) {
     if (n[inline_key]) {
       fail(c, at + "." + inline_key,
-           "inline PEM is not supported by lagwatch; put it in a file and use " + std::string(inline_key) +
-               (std::string(inline_key) == "client_ca" ? "_file" : "_file"),
-           nullptr);
+           "inline PEM is not supported by lagwatch; put it in a file and use " + std::string(inline_key) + "_file",
+           &n);
     }
   }
   TlsServerSettings t;
-  YAML::Node cert_node, key_node;
-  if (auto v = n["cert_file"]) t.cert_file = path_in(c, scalar(c, v, at + ".cert_file")), cert_node = v;
-  if (auto v = n["key_file"]) t.key_file = path_in(c, scalar(c, v, at + ".key_file")), key_node = v;
+  if (auto v = n["cert_file"]) t.cert_file = path_in(c, scalar(c, v, at + ".cert_file"));
+  if (auto v = n["key_file"]) t.key_file = path_in(c, scalar(c, v, at + ".key_file"));
   YAML::Node auth_node = n["client_auth_type"];
   if (auth_node) {
     const std::string a = scalar(c, auth_node, at + ".client_auth_type");
