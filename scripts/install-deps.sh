@@ -7,6 +7,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates curl
   librdkafka-dev zlib1g-dev liblz4-dev libsnappy-dev libzstd-dev libssl-dev openssl
+  libcrypt-dev
   prometheus-cpp-dev
   libboost-dev
   libyaml-cpp-dev

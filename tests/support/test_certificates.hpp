@@ -10,6 +10,8 @@
 //   pki.server_cert_file   subject CN=localhost, SAN DNS:localhost, IP:127.0.0.1
 //   pki.localhost_only_cert_file   SAN DNS:localhost only (connecting to 127.0.0.1 mismatches)
 //   pki.ip_only_cert_file  SAN IP:127.0.0.1 only (connecting to "localhost" mismatches)
+//   pki.client_cert_file, pki.client_key_file   a client certificate (SAN DNS:prometheus.test)
+//                          signed by the CA, for servers that ask for one
 #pragma once
 
 #include <openssl/bn.h>
@@ -67,7 +69,7 @@ inline void add_extension(X509* cert, X509* issuer, int nid, const std::string& 
 // A certificate for `key` named CN=`common_name`, signed by `issuer_key` (self-signed when
 // `issuer` is null). `san` (e.g. "DNS:localhost") is added when not empty.
 inline Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issuer, EVP_PKEY* issuer_key, bool ca,
-                      const std::string& san, long serial) {
+                      const std::string& san, long serial, const char* extended_key_usage = "serverAuth") {
   Cert cert(X509_new());
   check(cert != nullptr, "X509_new");
   check(X509_set_version(cert.get(), 2) == 1, "X509_set_version");
@@ -91,7 +93,7 @@ inline Cert make_cert(EVP_PKEY* key, const std::string& common_name, X509* issue
   } else {
     add_extension(cert.get(), signer, NID_basic_constraints, "critical,CA:FALSE");
     add_extension(cert.get(), signer, NID_key_usage, "critical,digitalSignature,keyEncipherment");
-    add_extension(cert.get(), signer, NID_ext_key_usage, "serverAuth");
+    add_extension(cert.get(), signer, NID_ext_key_usage, extended_key_usage);
     add_extension(cert.get(), signer, NID_authority_key_identifier, "keyid:always");
     if (!san.empty()) add_extension(cert.get(), signer, NID_subject_alt_name, san);
   }
@@ -149,6 +151,14 @@ class TestPki {
     write_cert(server_cert_file, both.get());
     write_cert(localhost_only_cert_file, dns.get());
     write_cert(ip_only_cert_file, ip.get());
+
+    auto client_key = new_key();
+    auto client = make_cert(client_key.get(), "prometheus", ca.get(), ca_key.get(), false, "DNS:prometheus.test", 5,
+                            "clientAuth");
+    client_key_file = path("client.key");
+    client_cert_file = path("client.pem");
+    write_key(client_key_file, client_key.get());
+    write_cert(client_cert_file, client.get());
   }
   ~TestPki() {
     std::error_code ignored;
@@ -164,6 +174,8 @@ class TestPki {
   std::string server_cert_file;
   std::string localhost_only_cert_file;
   std::string ip_only_cert_file;
+  std::string client_key_file;
+  std::string client_cert_file;  // CN=prometheus, SAN DNS:prometheus.test, clientAuth, signed by ca_file
 
  private:
   std::string path(const char* name) const { return (std::filesystem::path(dir) / name).string(); }

@@ -316,6 +316,30 @@ TEST(CommandLineWebFlags, ValuesFlagsAndEnvironment) {
   EXPECT_EQ(c.web, expected);
 }
 
+TEST(CommandLineWebFlags, WebConfigFileAndProbes) {
+  Config c = effective({"--web.config.file=/etc/lagwatch/web.yml", "--web.probes-without-auth"}, {});
+  EXPECT_EQ(c.web.config_file, "/etc/lagwatch/web.yml");
+  EXPECT_TRUE(c.web.probes_without_auth);
+  c = effective({}, {{"LAGWATCH_WEB_CONFIG_FILE", "env.yml"}, {"LAGWATCH_WEB_PROBES_WITHOUT_AUTH", "yes"}});
+  EXPECT_EQ(c.web.config_file, "env.yml");
+  EXPECT_TRUE(c.web.probes_without_auth);
+  // The flag wins over the environment, which wins over the file's web.config_file.
+  c = effective({"--web.config.file", "flag.yml"}, {{"LAGWATCH_WEB_CONFIG_FILE", "env.yml"}});
+  EXPECT_EQ(c.web.config_file, "flag.yml");
+  Config from_yaml = parse_yaml("web:\n  config_file: yaml.yml\n  probes_without_auth: true\n", "t.yml");
+  EXPECT_EQ(from_yaml.web.config_file, "yaml.yml");
+  EXPECT_TRUE(from_yaml.web.probes_without_auth);
+  Overrides o;
+  o.web_config_file = "flag.yml";
+  apply_overrides(from_yaml, o);
+  EXPECT_EQ(from_yaml.web.config_file, "flag.yml");
+  o = {};
+  o.probes_without_auth = "maybe";
+  EXPECT_THROW(apply_overrides(from_yaml, o), ConfigError);
+  EXPECT_NE(usage_text().find("--web.config.file FILE"), std::string::npos);
+  EXPECT_NE(usage_text().find("LAGWATCH_WEB_PROBES_WITHOUT_AUTH"), std::string::npos);
+}
+
 TEST(CommandLineWebFlags, BooleanFlagTakesNoSeparateValue) {
   // The next argument stays a positional argument.
   CommandLine cl = parse_command_line({"check-config", "--web.enable-lifecycle", "lagwatch.yml"});

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -79,9 +80,23 @@ void Exporter::publish(const std::shared_ptr<bool>& live, std::shared_ptr<const 
 void Exporter::start(bool background) {
   std::lock_guard lock(reload_mu_);
   const auto cfg = config();
+  auto options = server_options(cfg->web);
+  std::string serving = "HTTP (no TLS, basic auth: off)";
+  if (!cfg->web.config_file.empty()) {
+    std::set<std::string> open_paths;
+    if (cfg->web.probes_without_auth) open_paths = {"/healthz", "/readyz"};
+    // The server has 2 threads: one bcrypt at a time leaves one free for everybody else.
+    web_security_ = std::make_shared<http::WebSecurity>(cfg->web.config_file, std::move(open_paths), 1);
+    options.security = web_security_;
+    serving = http::describe(*web_security_->current());
+  }
   server_ = std::make_unique<http::Server>(
-      cfg->web.listen_address, [this](const http::Request& r) { return handle(r); }, server_options(cfg->web));
+      cfg->web.listen_address, [this](const http::Request& r) { return handle(r); }, options);
   server_->start();
+  // "web: serving HTTPS on :9721 (TLS 1.2+, client certs: none, basic auth: 2 users)"
+  const auto space = serving.find(' ');
+  spdlog::info("web: serving {} on {} {}", serving.substr(0, space), cfg->web.listen_address,
+               serving.substr(space + 1));
   spdlog::info("listening on {} (port {}); metrics at {}", cfg->web.listen_address, server_->port(),
                cfg->web.telemetry_path);
   background_ = background;
@@ -170,6 +185,16 @@ publish::ReloadState Exporter::reload_state() const {
 }
 
 ReloadResult Exporter::reload() {
+  // The web config file first: its certificates and users are reloaded even when the main
+  // configuration does not load.
+  std::string web_note;
+  if (web_security_) web_note = web_security_->reload();
+  ReloadResult result = reload_config();
+  if (!web_note.empty()) result.message += "; " + web_note;
+  return result;
+}
+
+ReloadResult Exporter::reload_config() {
   ReloadResult result;
   if (!reload_source_) {
     result.message = "this command has no configuration file to reload";

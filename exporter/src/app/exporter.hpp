@@ -9,8 +9,10 @@
 //  * a changed cluster gets a new poller; its old view is served until the new one's first poll;
 //  * a removed cluster's poller stops and its series leave /metrics at once;
 //  * changed notifiers are replaced (their "already notified" state starts afresh);
-//  * web.* settings (address, path, limits) need a restart: a reload that changes them keeps
-//    the old ones and says so in its result.
+//  * web.* settings (address, path, limits, the web config file's path) need a restart: a
+//    reload that changes them keeps the old ones and says so in its result. The web config
+//    file's contents (TLS certificates, users, headers) are re-read by every reload, and on
+//    their own when they change (http/web_security.hpp).
 // A configuration that does not load, validate or pass the preflight is refused whole: the
 // running one is kept.
 #pragma once
@@ -25,6 +27,7 @@
 #include "collect/poller.hpp"
 #include "config/config.hpp"
 #include "http/server.hpp"
+#include "http/web_security.hpp"
 #include "notify/notifiers.hpp"
 #include "publish/collect_reloads.hpp"
 #include "publish/metrics_page.hpp"
@@ -95,6 +98,7 @@ class Exporter {
   void begin_stop();
   http::Response readiness() const;
   http::Response lifecycle_reload(const http::Request& request);
+  ReloadResult reload_config();
 
   const ConfigSource reload_source_;
   publish::MetricsPage page_;
@@ -109,7 +113,8 @@ class Exporter {
   bool background_ = false;
   bool stopped_ = false;
   mutable std::mutex state_mu_;
-  publish::ReloadState reload_state_;  // guarded by state_mu_
+  publish::ReloadState reload_state_;                // guarded by state_mu_
+  std::shared_ptr<http::WebSecurity> web_security_;  // set by start() with web.config_file
   std::unique_ptr<http::Server> server_;
 };
 

@@ -2,11 +2,19 @@
 
 #include <stdexcept>
 
+#include "http/web_security.hpp"
 #include "kafka/client_properties.hpp"
 
 namespace lagwatch::app {
 
 void preflight(const config::Config& config) {
+  if (!config.web.config_file.empty()) {
+    try {
+      http::load_web_security(config.web.config_file);  // parses it and loads its certificates
+    } catch (const http::WebConfigError& e) {
+      throw config::ConfigError(std::string("web.config_file: ") + e.what());
+    }
+  }
   for (size_t i = 0; i < config.clusters.size(); ++i) {
     const auto& cluster = config.clusters[i];
     const std::string at = "clusters[" + std::to_string(i) + "].properties.";

@@ -88,6 +88,13 @@ const std::vector<Flag>& flags() {
        [] { return std::string("false"); },
        [](CommandLine& cl, const std::string& v) { cl.overrides.enable_lifecycle = v; },
        [](const CommandLine& cl) { return cl.overrides.enable_lifecycle.has_value(); }},
+      {"web.config.file", "LAGWATCH_WEB_CONFIG_FILE", "FILE", "TLS, basic auth and headers (exporter-toolkit format)",
+       none, [](CommandLine& cl, const std::string& v) { cl.overrides.web_config_file = v; },
+       [](const CommandLine& cl) { return cl.overrides.web_config_file.has_value(); }},
+      {"web.probes-without-auth", "LAGWATCH_WEB_PROBES_WITHOUT_AUTH", "",
+       "/healthz and /readyz need no basic auth (TLS still applies)", [] { return std::string("false"); },
+       [](CommandLine& cl, const std::string& v) { cl.overrides.probes_without_auth = v; },
+       [](const CommandLine& cl) { return cl.overrides.probes_without_auth.has_value(); }},
       {"log.level", "LAGWATCH_LOG_LEVEL", "LEVEL", "trace, debug, info, warn or error",
        [] { return Config{}.log_level; }, [](CommandLine& cl, const std::string& v) { cl.overrides.log_level = v; },
        [](const CommandLine& cl) { return cl.overrides.log_level.has_value(); }},
@@ -336,6 +343,16 @@ void apply_overrides(Config& config, const Overrides& o) {
           abbreviate(*o.enable_lifecycle) + "\"");
     }
     config.web.enable_lifecycle = *on;
+  }
+  if (o.web_config_file) config.web.config_file = *o.web_config_file;
+  if (o.probes_without_auth) {
+    const auto on = parse_bool(*o.probes_without_auth);
+    if (!on) {
+      throw ConfigError(
+          "config: --web.probes-without-auth (LAGWATCH_WEB_PROBES_WITHOUT_AUTH): expected true or false, got \"" +
+          abbreviate(*o.probes_without_auth) + "\"");
+    }
+    config.web.probes_without_auth = *on;
   }
   if (o.log_level) config.log_level = *o.log_level;
   if (o.poll_interval) {

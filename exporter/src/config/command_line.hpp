@@ -47,8 +47,10 @@ struct Overrides {
   std::optional<std::string> max_connections;
   // --web.enable-lifecycle (no value: "true"; or =true/=false) / LAGWATCH_WEB_ENABLE_LIFECYCLE.
   std::optional<std::string> enable_lifecycle;
-  std::optional<std::string> log_level;      // --log.level / LAGWATCH_LOG_LEVEL
-  std::optional<std::string> poll_interval;  // --poll.interval / LAGWATCH_POLL_INTERVAL ("30s")
+  std::optional<std::string> web_config_file;      // --web.config.file / LAGWATCH_WEB_CONFIG_FILE
+  std::optional<std::string> probes_without_auth;  // --web.probes-without-auth
+  std::optional<std::string> log_level;            // --log.level / LAGWATCH_LOG_LEVEL
+  std::optional<std::string> poll_interval;        // --poll.interval / LAGWATCH_POLL_INTERVAL ("30s")
   // --group.filter, --group.exclude, --topic.filter, --topic.exclude (repeatable; one regex
   // each, never split on commas since regexes contain them) / LAGWATCH_GROUP_FILTER, ...
   std::vector<std::string> group_allow, group_deny, topic_allow, topic_deny;

@@ -72,6 +72,11 @@ struct WebConfig {
   std::chrono::milliseconds idle_timeout{180'000};  // a keep-alive connection waiting for its next request
   int max_connections = 1024;                       // HTTP connections open at once; see http::ServerOptions
   bool enable_lifecycle = false;                    // POST /-/reload (Prometheus's --web.enable-lifecycle)
+  // exporter-toolkit's web config file (TLS, basic auth, headers; docs/security.md); "" for
+  // plain HTTP. Its contents are re-read on change; the path itself needs a restart.
+  std::string config_file;
+  // /healthz and /readyz answer without basic auth (kubelets probe without credentials).
+  bool probes_without_auth = false;
 
   bool operator==(const WebConfig&) const = default;
 };

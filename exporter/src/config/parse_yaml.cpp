@@ -417,13 +417,15 @@ Config Parser::parse(const std::vector<YAML::Node>& docs) {
                             {"web", "log", "poll", "lag", "log_dirs", "evaluation", "clusters", "notifiers"});
     if (auto x = get(f, "web")) {
       const Fields w = fields(*x, {"listen_address", "telemetry_path", "read_header_timeout", "idle_timeout",
-                                   "max_connections", "enable_lifecycle"});
+                                   "max_connections", "enable_lifecycle", "config_file", "probes_without_auth"});
       if (auto y = get(w, "listen_address")) config.web.listen_address = text(*y, "host:port or :port");
       if (auto y = get(w, "telemetry_path")) config.web.telemetry_path = text(*y, "a path such as /metrics");
       if (auto y = get(w, "read_header_timeout")) config.web.read_header_timeout = duration(*y);
       if (auto y = get(w, "idle_timeout")) config.web.idle_timeout = duration(*y);
       if (auto y = get(w, "max_connections")) config.web.max_connections = integer(*y, bounds::kMaxConnections);
       if (auto y = get(w, "enable_lifecycle")) config.web.enable_lifecycle = boolean(*y);
+      if (auto y = get(w, "config_file")) config.web.config_file = text(*y, "a path to a web config file");
+      if (auto y = get(w, "probes_without_auth")) config.web.probes_without_auth = boolean(*y);
     }
     if (auto x = get(f, "log")) {
       const Fields l = fields(*x, {"level"});

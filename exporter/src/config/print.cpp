@@ -152,6 +152,10 @@ std::string to_masked_yaml(const Config& config) {
   out << YAML::Key << "idle_timeout" << YAML::Value << format_duration(config.web.idle_timeout);
   out << YAML::Key << "max_connections" << YAML::Value << config.web.max_connections;
   out << YAML::Key << "enable_lifecycle" << YAML::Value << config.web.enable_lifecycle;
+  if (!config.web.config_file.empty()) {
+    out << YAML::Key << "config_file" << YAML::Value << config.web.config_file;
+  }
+  out << YAML::Key << "probes_without_auth" << YAML::Value << config.web.probes_without_auth;
   out << YAML::EndMap;
 
   out << YAML::Key << "log" << YAML::Value << YAML::BeginMap;

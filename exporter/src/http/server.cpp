@@ -129,7 +129,7 @@ struct Server::Impl {
         options(o),
         threads(n),
         registry(o.max_connections),
-        context{handler, options, registry, log} {}
+        context{handler, options, registry, log, options.security.get()} {}
 
   void start();
   void stop();
@@ -323,7 +323,14 @@ void Server::Impl::admit(tcp::socket socket) {
   // Responses go out in one write; without NODELAY a keep-alive client could wait for the
   // delayed-ACK timer on a small one.
   socket.set_option(tcp::no_delay(true), ec);
-  std::make_shared<Session>(std::move(socket), context)->start();
+  // The web config in force now decides, for this connection, the TLS context (a renewed
+  // certificate is used from the next connection on).
+  auto security = options.security ? options.security->current() : nullptr;
+  if (security && security->tls) {
+    std::make_shared<TlsSession>(std::move(socket), context, std::move(security))->start();
+  } else {
+    std::make_shared<PlainSession>(std::move(socket), context, std::move(security))->start();
+  }
 }
 
 void Server::Impl::stop() {

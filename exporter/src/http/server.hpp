@@ -50,6 +50,8 @@
 
 namespace lagwatch::http {
 
+class WebSecurity;  // http/web_security.hpp
+
 struct Request {
   std::string method;  // "GET", "HEAD" (or "POST", see accept_post)
   std::string path;    // target without the query, percent-decoded
@@ -107,6 +109,10 @@ struct ServerOptions {
   std::size_t max_connections = 1024;
   // POST is passed to the Handler (for POST /-/reload) with its body; otherwise it gets 405.
   bool accept_post = false;
+  // The web config file (--web.config.file): TLS, basic auth, extra headers; null for plain
+  // HTTP. Basic auth is checked before the Handler (401 with WWW-Authenticate, 429 when too many
+  // password checks run at once), the headers are added to every response.
+  std::shared_ptr<WebSecurity> security{};
 };
 
 // Throws std::invalid_argument("http::Server: <field> ...") when `options` is out of range.

@@ -8,6 +8,7 @@
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl.hpp>
 #include <string>
 
 namespace lagwatch::http {
@@ -46,32 +47,98 @@ Response call_handler(const Handler& handler, const Request& req) {
   return text_response(500, "internal server error\n");
 }
 
+template <class Stream>
+Stream make_stream(tcp::socket&& socket, const WebSecurityState* security) {
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    return Stream(std::move(socket));
+  } else {
+    return Stream(std::move(socket), *security->tls);
+  }
+}
+
 }  // namespace
 
-Session::Session(tcp::socket&& socket, const SessionContext& context)
-    : stream_(std::move(socket)), buffer_(kReadBufferLimit), context_(context) {}
+template <class Stream>
+StreamSession<Stream>::StreamSession(tcp::socket&& socket, const SessionContext& context,
+                                     std::shared_ptr<const WebSecurityState> security)
+    : accepted_under_(std::move(security)),
+      stream_(make_stream<Stream>(std::move(socket), accepted_under_.get())),
+      buffer_(kReadBufferLimit),
+      context_(context) {
+  beast::error_code ec;
+  const auto ep = lowest().socket().remote_endpoint(ec);
+  if (!ec) {
+    peer_ = (ep.address().is_v6() ? "[" + ep.address().to_string() + "]" : ep.address().to_string()) + ":" +
+            std::to_string(ep.port());
+  } else {
+    peer_ = "unknown peer";
+  }
+}
 
-Session::~Session() {
+template <class Stream>
+StreamSession<Stream>::~StreamSession() {
   if (id_ != 0) context_.registry.remove(id_);
 }
 
-void Session::start() {
-  id_ = context_.registry.add(weak_from_this());
-  net::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->await_request(true); });
+template <class Stream>
+void StreamSession<Stream>::start() {
+  id_ = context_.registry.add(this->weak_from_this());
+  net::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+    if constexpr (kTls) {
+      // The handshake counts against the first request's head deadline, from accept.
+      self->lowest().expires_at(self->accepted_at_ + self->context_.options.read_header_timeout);
+      self->stream_.async_handshake(net::ssl::stream_base::server,
+                                    [self](beast::error_code ec) { self->on_handshake(ec); });
+    } else {
+      self->await_request(true);
+    }
+  });
 }
 
-void Session::evict() {
-  net::post(stream_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+template <class Stream>
+void StreamSession<Stream>::on_handshake(beast::error_code ec) {
+  if constexpr (kTls) {
+    if (closed_ || ec == net::error::operation_aborted) return;
+    if (ec) {
+      if (ec == beast::error::timeout) {
+        context_.log.note(spdlog::level::warn, "http.tls_handshake_timeout",
+                          fmt::format("HTTP server: closed a connection from {} whose TLS handshake was not "
+                                      "complete within {} ms",
+                                      peer_, ms(context_.options.read_header_timeout)));
+      } else {
+        // "http request" when a client speaks plain HTTP to the HTTPS port.
+        context_.log.note(
+            spdlog::level::warn, "http.tls_handshake",
+            fmt::format("HTTP server: TLS handshake with {} failed: {}", peer_, escape_for_log(ec.message(), 300)));
+      }
+      close_now();
+      return;
+    }
+    if (auto problem = client_certificate_problem(stream_.native_handle(), *accepted_under_->file.tls)) {
+      context_.log.note(spdlog::level::warn, "http.tls_client_cert",
+                        fmt::format("HTTP server: refused the TLS connection from {}: {}", peer_, *problem));
+      close_now();
+      return;
+    }
+    await_request(true);
+  }
 }
 
-void Session::close_now() {
+template <class Stream>
+void StreamSession<Stream>::evict() {
+  net::post(stream_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });
+}
+
+template <class Stream>
+void StreamSession<Stream>::close_now() {
   if (closed_) return;
   closed_ = true;
   // Cancels the pending read or write; its handler sees operation_aborted and lets go of `this`.
-  stream_.close();
+  lowest().close();
 }
 
-bool Session::enter(ConnectionState state) {
+template <class Stream>
+bool StreamSession<Stream>::enter(ConnectionState state) {
   if (closed_) return false;
   if (!context_.registry.set_state(id_, state)) {
     close_now();  // chosen for eviction while its operation was completing
@@ -81,7 +148,8 @@ bool Session::enter(ConnectionState state) {
   return true;
 }
 
-void Session::await_request(bool first) {
+template <class Stream>
+void StreamSession<Stream>::await_request(bool first) {
   parser_.emplace();
   configure_parser(*parser_);
   if (first || buffer_.size() > 0) {
@@ -90,12 +158,13 @@ void Session::await_request(bool first) {
     return;
   }
   if (!enter(ConnectionState::kIdle)) return;
-  stream_.expires_after(context_.options.idle_timeout);
+  lowest().expires_after(context_.options.idle_timeout);
   stream_.async_read_some(buffer_.prepare(kFirstReadBytes),
-                          beast::bind_front_handler(&Session::on_first_bytes, shared_from_this()));
+                          beast::bind_front_handler(&StreamSession::on_first_bytes, this->shared_from_this()));
 }
 
-void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
+template <class Stream>
+void StreamSession<Stream>::on_first_bytes(beast::error_code ec, std::size_t n) {
   if (ec) {
     on_read_error(ec);
     return;
@@ -104,17 +173,22 @@ void Session::on_first_bytes(beast::error_code ec, std::size_t n) {
   read_head();
 }
 
-void Session::read_head() {
+template <class Stream>
+void StreamSession<Stream>::read_head() {
   if (!enter(ConnectionState::kReadingHead)) return;
-  request_started_ = Clock::now();
+  // A new connection's first head is due read_header_timeout after accept (for TLS, the
+  // handshake included).
+  request_started_ = first_request_ ? accepted_at_ : Clock::now();
+  first_request_ = false;
   // Armed once per request: every read of the head counts against the same deadline, so a
   // client sending a byte at a time cannot hold the connection past it.
-  stream_.expires_at(request_started_ + context_.options.read_header_timeout);
+  lowest().expires_at(request_started_ + context_.options.read_header_timeout);
   bhttp::async_read_header(stream_, buffer_, *parser_,
-                           beast::bind_front_handler(&Session::on_head, shared_from_this()));
+                           beast::bind_front_handler(&StreamSession::on_head, this->shared_from_this()));
 }
 
-void Session::on_head(beast::error_code ec, std::size_t) {
+template <class Stream>
+void StreamSession<Stream>::on_head(beast::error_code ec, std::size_t) {
   if (ec) {
     on_read_error(ec);
     return;
@@ -124,11 +198,13 @@ void Session::on_head(beast::error_code ec, std::size_t) {
     return;
   }
   if (!enter(ConnectionState::kReadingBody)) return;
-  stream_.expires_at(request_started_ + context_.options.read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_body, shared_from_this()));
+  lowest().expires_at(request_started_ + context_.options.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    beast::bind_front_handler(&StreamSession::on_body, this->shared_from_this()));
 }
 
-void Session::on_body(beast::error_code ec, std::size_t) {
+template <class Stream>
+void StreamSession<Stream>::on_body(beast::error_code ec, std::size_t) {
   if (ec) {
     on_read_error(ec);
     return;
@@ -136,7 +212,8 @@ void Session::on_body(beast::error_code ec, std::size_t) {
   answer();
 }
 
-void Session::on_read_error(beast::error_code ec) {
+template <class Stream>
+void StreamSession<Stream>::on_read_error(beast::error_code ec) {
   if (ec == net::error::operation_aborted || closed_) return;  // evicted or stopping
   const auto& o = context_.options;
   if (ec == beast::error::timeout) {
@@ -171,13 +248,24 @@ void Session::on_read_error(beast::error_code ec) {
   send(to_wire(error_response(failed, o.accept_post), 11, false, false));
 }
 
-void Session::answer() {
+template <class Stream>
+void StreamSession<Stream>::answer() {
   if (!enter(ConnectionState::kBusy)) return;
   const RawRequest& msg = parser_->get();
   const bool head = msg.method() == bhttp::verb::head;
   const ParsedRequest parsed = check_request(msg, context_.options.accept_post);
-  Response r = parsed.status == 0 ? call_handler(context_.handler, parsed.request)
-                                  : error_response(parsed, context_.options.accept_post);
+  std::shared_ptr<const WebSecurityState> security = context_.security ? context_.security->current() : nullptr;
+  Response r;
+  if (parsed.status != 0) {
+    r = error_response(parsed, context_.options.accept_post);
+  } else if (auto refusal = refuse_unauthorized(parsed.request, security.get())) {
+    r = std::move(*refusal);
+  } else {
+    r = call_handler(context_.handler, parsed.request);
+  }
+  if (security) {
+    for (const auto& [name, value] : security->file.headers) r.headers.emplace_back(name, value);
+  }
   if (spdlog::should_log(spdlog::level::debug)) {
     spdlog::debug("HTTP {} {} -> {}", escape_for_log(msg.method_string()), escape_for_log(msg.target()), r.status);
   }
@@ -187,17 +275,41 @@ void Session::answer() {
   send(to_wire(std::move(r), version, keep_alive, head));
 }
 
-void Session::send(WireResponse&& res) {
+template <class Stream>
+std::optional<Response> StreamSession<Stream>::refuse_unauthorized(const Request& request,
+                                                                   const WebSecurityState* security) {
+  if (security == nullptr || !security->auth || context_.security->is_open_path(request.path)) return std::nullopt;
+  const auto it = request.headers.find("authorization");
+  const AuthDecision d = security->auth->check(it == request.headers.end() ? std::string_view() : it->second);
+  if (d.kind == AuthDecision::kOk) return std::nullopt;
+  // Never the password nor the header: the user name (escaped) and where the request came from.
+  const std::string user = d.user.empty() ? std::string() : " (user \"" + escape_for_log(d.user, 100) + "\")";
+  context_.log.note(spdlog::level::warn, std::string("http.auth:") + auth_reason(d.kind),
+                    fmt::format("HTTP server: refused {} {} from {}: {}{}", escape_for_log(request.method),
+                                escape_for_log(request.path, 200), peer_, auth_reason(d.kind), user));
+  if (d.kind == AuthDecision::kBusy) {
+    Response r = text_response(429, "too many password checks at once; retry shortly\n");
+    r.headers.emplace_back("Retry-After", "1");
+    return r;
+  }
+  Response r = text_response(401, "unauthorized\n");
+  r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"lagwatch\"");
+  return r;
+}
+
+template <class Stream>
+void StreamSession<Stream>::send(WireResponse&& res) {
   response_ = std::move(res);
   const bool close = response_.need_eof();
   // Protects against clients that stop reading a large response.
-  stream_.expires_after(context_.options.write_timeout);
-  bhttp::async_write(stream_, response_, [self = shared_from_this(), close](beast::error_code ec, std::size_t) {
+  lowest().expires_after(context_.options.write_timeout);
+  bhttp::async_write(stream_, response_, [self = this->shared_from_this(), close](beast::error_code ec, std::size_t) {
     self->on_write(close, ec);
   });
 }
 
-void Session::on_write(bool close, beast::error_code ec) {
+template <class Stream>
+void StreamSession<Stream>::on_write(bool close, beast::error_code ec) {
   // Free the body now: a keep-alive connection may idle for a long time holding megabytes.
   response_ = {};
   if (ec) {
@@ -217,20 +329,27 @@ void Session::on_write(bool close, beast::error_code ec) {
   await_request(false);
 }
 
-void Session::linger() {
+template <class Stream>
+void StreamSession<Stream>::linger() {
   if (!enter(ConnectionState::kClosing)) return;
   beast::error_code ignored;
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  stream_.expires_after(kLingerTimeout);
+  lowest().socket().shutdown(tcp::socket::shutdown_send, ignored);
+  lowest().expires_after(kLingerTimeout);
   discard();
 }
 
-void Session::discard() {
+template <class Stream>
+void StreamSession<Stream>::discard() {
   buffer_.consume(buffer_.size());
-  stream_.async_read_some(buffer_.prepare(16 * 1024), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-    self->lingered_ += n;
-    if (!ec && self->lingered_ < kMaxLingerBytes) self->discard();
-  });
+  // From the socket itself: over TLS, what is left is discarded undecrypted.
+  lowest().async_read_some(buffer_.prepare(16 * 1024),
+                           [self = this->shared_from_this()](beast::error_code ec, std::size_t n) {
+                             self->lingered_ += n;
+                             if (!ec && self->lingered_ < kMaxLingerBytes) self->discard();
+                           });
 }
+
+template class StreamSession<beast::tcp_stream>;
+template class StreamSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace lagwatch::http

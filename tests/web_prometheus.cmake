@@ -1,0 +1,8 @@
+# A real Prometheus scraping lagwatch over HTTPS with basic auth (issue 15), included by
+# tests/CMakeLists.txt. Prometheus comes from Debian's prometheus package, openssl from openssl
+# (scripts/install-deps.sh). Run it alone with: ctest -R web_prometheus
+find_program(LAGWATCH_PROMETHEUS prometheus REQUIRED)
+find_program(LAGWATCH_OPENSSL openssl REQUIRED)
+add_test(NAME web_prometheus_https_basic_auth
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/web_prometheus_test.sh $<TARGET_FILE:lagwatch> ${LAGWATCH_PROMETHEUS})
+set_tests_properties(web_prometheus_https_basic_auth PROPERTIES LABELS "integration;web" TIMEOUT 180)
