@@ -296,6 +296,26 @@ TEST(SmtpClient, ScriptedAuthRefusal) {
   EXPECT_EQ(out.error.find(kPassword), std::string::npos) << out.error;
 }
 
+TEST(SmtpClient, CredentialsInClearTextOnlyToLoopback) {
+  SmtpServerOptions options;
+  options.username = kUser;
+  options.password = kPassword;
+  SmtpServer server(options);
+  ClientOptions o = plain_to(server);
+  o.username = kUser;
+  o.password = kPassword;
+  Client client(o);
+  const Outcome out = client.send(sample(), 10s);
+  ASSERT_TRUE(out.ok) << out.error;
+  const auto mails = server.wait_for(1);
+  ASSERT_EQ(mails.size(), 1u);
+  EXPECT_TRUE(mails[0].authenticated);
+  EXPECT_FALSE(mails[0].tls);
+  // Anywhere else the client refuses to be built.
+  o.host = "192.0.2.10";
+  EXPECT_THROW(Client{o}, std::invalid_argument);
+}
+
 TEST(SmtpClient, HeloWhenEhloIsNotImplemented) {
   SmtpServerOptions options;
   options.ehlo = false;

@@ -376,8 +376,7 @@ class SmtpServer {
         commands_.push_back(*line);
       }
       const std::string command = upper(line->substr(0, line->find(' ')));
-      std::string step = command;
-      if (command == "MAIL" || command == "RCPT") step = command;
+      const std::string& step = command;
       if (options_.stall_at == step) return wait_until_stopped();
       if (auto s = scripted(step); s && command != "QUIT") {
         if (!ch.write(*s)) return;
@@ -469,7 +468,6 @@ class SmtpServer {
         } else {
           if (!ch.write("354 end data with <CR><LF>.<CR><LF>\r\n")) return;
           for (;;) {
-            boost::system::error_code ec;
             auto l = ch.read_line();
             if (!l) return;
             if (*l == ".") break;

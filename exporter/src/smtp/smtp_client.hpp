@@ -15,7 +15,8 @@
 // server offers. Credentials are never sent over a connection that is not TLS unless the host
 // is a loopback address ("localhost", 127.0.0.0/8, ::1).
 //
-// Outcome: a 4xx reply, a network failure and the deadline are retryable; a 5xx reply, a
+// Outcome: a 4xx reply, a network failure, a malformed reply (as a broken connection is) and
+// the deadline are retryable; a 5xx reply, a
 // certificate that does not verify, a server without STARTTLS or AUTH, and a message that
 // cannot be sent (message_problem) are not. Errors name the server ("mail.example.com:587")
 // and the step ("RCPT TO:<b@example.com>: 550 5.1.1 user unknown"), never the password nor
