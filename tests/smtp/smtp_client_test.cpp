@@ -344,6 +344,22 @@ TEST(SmtpClient, ServerThatNeverGreetsTimesOut) {
   EXPECT_NE(out.error.find("no answer within 500ms (greeting)"), std::string::npos) << out.error;
 }
 
+TEST(SmtpClient, MalformedOrOversizeRepliesAreClearErrors) {
+  for (const auto& [greeting, expected] : std::vector<std::pair<std::string, std::string>>{
+           {"HTTP/1.1 400 Bad Request\r\n\r\n", "greeting: malformed reply: reply line without a 3-digit code"},
+           {"220 " + std::string(100000, 'a'), "greeting: malformed reply: reply line longer than 1024 bytes"},
+           {"220-x\r\n221 y\r\n", "greeting: malformed reply: multi-line reply whose lines have different codes"}}) {
+    SmtpServerOptions options;
+    options.greeting = greeting;
+    SmtpServer server(options);
+    Client client(plain_to(server));
+    const Outcome out = client.send(sample(), 10s);
+    EXPECT_FALSE(out.ok);
+    EXPECT_TRUE(out.retryable);
+    EXPECT_NE(out.error.find(expected), std::string::npos) << out.error;
+  }
+}
+
 TEST(SmtpClient, StallAtDataTimesOutNamingTheStep) {
   SmtpServerOptions options;
   options.stall_at = "DATA";

@@ -44,8 +44,9 @@ struct SmtpServerOptions {
   std::string username;
   std::string password;
   std::vector<std::string> auth_mechanisms = {"PLAIN", "LOGIN"};
-  bool greet = true;  // false: accept connections and never send a byte
-  bool ehlo = true;   // false: answer EHLO with 502 (an old HELO-only server)
+  bool greet = true;     // false: accept connections and never send a byte
+  std::string greeting;  // when not empty: sent as is instead of the 220 line (a malformed or huge reply)
+  bool ehlo = true;      // false: answer EHLO with 502 (an old HELO-only server)
   // Scripted answers: step -> code, for GREETING, EHLO, HELO, STARTTLS, AUTH, MAIL, RCPT, DATA
   // and MESSAGE (the end of DATA). E.g. {"RCPT", 451}, {"AUTH", 535}.
   std::map<std::string, int> fail_at;
@@ -360,6 +361,10 @@ class SmtpServer {
     if (auto s = scripted("GREETING")) {
       ch.write(*s);
       return;
+    }
+    if (!options_.greeting.empty()) {
+      ch.write(options_.greeting);
+      return wait_until_stopped();
     }
     if (!ch.write("220 lagwatch-test ESMTP ready\r\n")) return;
 
