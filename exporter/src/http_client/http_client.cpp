@@ -1,11 +1,5 @@
 #include "http_client/http_client.hpp"
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
-
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,10 +8,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <cctype>
-#include <filesystem>
 #include <mutex>
 #include <optional>
-#include <stdexcept>
+
+#include "http_client/tls_client.hpp"
+#include "util/duration_text.hpp"
 
 namespace lagwatch::http_client {
 namespace {
@@ -36,49 +31,7 @@ bool iequals(const std::string& a, const std::string& b) {
   return true;
 }
 
-// "5s", "300ms", "1m30s": as config::format_duration writes them (config/ is above this module).
-std::string format_duration(std::chrono::milliseconds d) {
-  std::int64_t ms = d.count();
-  if (ms <= 0) return "0s";
-  std::string out;
-  const std::pair<std::int64_t, const char*> units[] = {{3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
-  for (const auto& [per, name] : units) {
-    if (ms >= per) {
-      out += std::to_string(ms / per) + name;
-      ms %= per;
-    }
-  }
-  return out;
-}
-
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-
 }  // namespace
-
-std::optional<std::string> ca_file_problem(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) return "cannot read " + path + ": no such file";
-  if (!std::filesystem::is_regular_file(path, ec)) return path + " is not a regular file";
-  std::unique_ptr<BIO, BioFree> bio(BIO_new_file(path.c_str(), "r"));
-  if (!bio) {
-    ERR_clear_error();
-    return "cannot read " + path + ": permission denied or unreadable";
-  }
-  int certificates = 0;
-  for (;;) {
-    std::unique_ptr<X509, X509Free> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) break;
-    ++certificates;
-  }
-  ERR_clear_error();
-  if (certificates == 0) return path + " holds no PEM certificate (\"-----BEGIN CERTIFICATE-----\")";
-  return std::nullopt;
-}
 
 struct HttpClient::Impl {
   std::mutex mu;
@@ -90,22 +43,7 @@ struct HttpClient::Impl {
 
 HttpClient::HttpClient(const ClientOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->options = options;
-  auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
-  SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
-  boost::system::error_code ec;
-  if (options.insecure_skip_verify) {
-    ctx->set_verify_mode(ssl::verify_none);
-  } else {
-    ctx->set_verify_mode(ssl::verify_peer);
-    if (options.ca_file.empty()) {
-      ctx->set_default_verify_paths(ec);  // failing here leaves every certificate unverified: refused
-    } else {
-      if (auto p = ca_file_problem(options.ca_file)) throw std::invalid_argument("ca_file: " + *p);
-      ctx->load_verify_file(options.ca_file, ec);
-      if (ec) throw std::invalid_argument("ca_file: cannot load " + options.ca_file + ": " + ec.message());
-    }
-  }
-  impl_->tls = std::move(ctx);
+  impl_->tls = make_tls_client_context(options.ca_file, options.insecure_skip_verify);
 }
 
 HttpClient::~HttpClient() = default;
@@ -214,26 +152,11 @@ HttpOutcome HttpClient::send(const HttpUrl& url, const HttpRequest& request, std
 
   auto start_tls = [&] {
     tls.emplace(stream, *impl_->tls);
-    SSL* handle = tls->native_handle();
-    // SNI (a host name only: RFC 6066 has no IP literals), and the certificate must name the
-    // host: OpenSSL checks it itself, so a mismatch reads "hostname mismatch" or "IP address
-    // mismatch" rather than a bare "certificate verify failed".
-    beast::error_code not_an_address;
-    net::ip::make_address(url.host, not_an_address);
-    if (not_an_address) SSL_set_tlsext_host_name(handle, url.host.c_str());
-    if (!impl_->options.insecure_skip_verify) {
-      X509_VERIFY_PARAM* param = SSL_get0_param(handle);
-      if (not_an_address) {
-        X509_VERIFY_PARAM_set1_host(param, url.host.c_str(), url.host.size());
-      } else {
-        X509_VERIFY_PARAM_set1_ip_asc(param, url.host.c_str());
-      }
-    }
+    set_tls_peer(tls->native_handle(), url.host, !impl_->options.insecure_skip_verify);
     tls->async_handshake(ssl::stream_base::client, [&](const beast::error_code& ec) {
       if (!ec) return exchange(*tls);
-      const long verify = SSL_get_verify_result(tls->native_handle());
-      if (verify != X509_V_OK && !timed_out) {
-        return fail(std::string("TLS: certificate verify failed: ") + X509_verify_cert_error_string(verify));
+      if (auto refused = tls_verify_failure(tls->native_handle()); refused && !timed_out) {
+        return fail("TLS: " + *refused);
       }
       finish(ec, "TLS handshake");
     });
@@ -275,7 +198,7 @@ HttpOutcome HttpClient::send(const HttpUrl& url, const HttpRequest& request, std
   if (!done) {
     out = {0, "cancelled", true};
   } else if (timed_out && out.status == 0) {
-    out.error = "no answer within " + format_duration(timeout);
+    out.error = "no answer within " + util::duration_text(timeout);
   }
   return out;
 }
