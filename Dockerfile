@@ -16,7 +16,7 @@ RUN apt-get update \
       build-essential cmake pkg-config ca-certificates \
       librdkafka-dev zlib1g-dev prometheus-cpp-dev libboost-dev libyaml-cpp-dev \
       libspdlog-dev libfmt-dev nlohmann-json3-dev libre2-dev \
-      liblz4-dev libsnappy-dev libzstd-dev libssl-dev \
+      liblz4-dev libsnappy-dev libzstd-dev libssl-dev libcrypt-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -30,12 +30,12 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DLAGWATCH_BUILD_TESTS=OFF \
 FROM debian:bookworm-slim
 # librdkafka1 (librdkafka.so.1), libyaml-cpp0.7, libspdlog1.10,
 # libfmt9, libre2-9 (libre2), zlib1g (libz), libstdc++6, libgcc-s1, libc6 (libc, libm), liblz4-1, libzstd1, libsnappy1v5,
-# libsasl2-2, libssl3 (libssl, libcrypto); ca-certificates for TLS clusters; curl for the
+# libsasl2-2, libssl3 (libssl, libcrypto), libcrypt1 (libcrypt: bcrypt of basic auth); ca-certificates for TLS clusters; curl for the
 # health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       librdkafka1 libyaml-cpp0.7 libspdlog1.10 libfmt9 libre2-9 \
-      zlib1g libstdc++6 libgcc-s1 libc6 liblz4-1 libzstd1 libsnappy1v5 libsasl2-2 libssl3 \
+      zlib1g libstdc++6 libgcc-s1 libc6 liblz4-1 libzstd1 libsnappy1v5 libsasl2-2 libssl3 libcrypt1 \
       ca-certificates curl \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 lagwatch \

@@ -326,7 +326,10 @@ TEST(CommandLineWebFlags, WebConfigFileAndProbes) {
   // The flag wins over the environment, which wins over the file's web.config_file.
   c = effective({"--web.config.file", "flag.yml"}, {{"LAGWATCH_WEB_CONFIG_FILE", "env.yml"}});
   EXPECT_EQ(c.web.config_file, "flag.yml");
-  Config from_yaml = parse_yaml("web:\n  config_file: yaml.yml\n  probes_without_auth: true\n", "t.yml");
+  Config from_yaml = parse_yaml(
+      "web:\n  config_file: yaml.yml\n  probes_without_auth: true\nclusters: [{name: a, bootstrap_servers: "
+      "[\"k:9092\"]}]\n",
+      "t.yml");
   EXPECT_EQ(from_yaml.web.config_file, "yaml.yml");
   EXPECT_TRUE(from_yaml.web.probes_without_auth);
   Overrides o;

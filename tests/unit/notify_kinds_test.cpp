@@ -266,7 +266,7 @@ TEST(NotifierSettings, EachKindRequiresWhatItNeeds) {
   EXPECT_THAT(problem(c), HasSubstr("url: an email notifier has no url"));
   c = config_of("email");
   c.to = {"oncall@example.com", "bad address@example.com"};
-  EXPECT_THAT(problem(c), HasSubstr("to[1]: \"bad address@example.com\" is not an address"));
+  EXPECT_THAT(problem(c), HasSubstr("to[1]: \"bad address@example.com\": address contains a space"));
   c = config_of("email");
   c.smtp.security = "ssl";
   EXPECT_THAT(problem(c), HasSubstr("smtp.security: \"ssl\" is not one of starttls, tls or none"));

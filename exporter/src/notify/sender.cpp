@@ -2,6 +2,7 @@
 
 #include "config/config.hpp"
 #include "notify/config/kind.hpp"
+#include "notify/email_sender.hpp"
 #include "notify/http_sender.hpp"
 
 namespace lagwatch::notify {
@@ -13,9 +14,9 @@ std::unique_ptr<Sender> make_sender(const NotifierConfig& config) {
     case Transport::http:
       return std::make_unique<HttpSender>(config, *kind);
     case Transport::smtp:
-      break;
+      return std::make_unique<EmailSender>(config, *kind);
   }
-  throw config::ConfigError("notifier " + config.name + ": kind " + config.kind + " cannot be sent yet");
+  throw config::ConfigError("notifier " + config.name + ": kind " + config.kind + " has no sender");
 }
 
 }  // namespace lagwatch::notify

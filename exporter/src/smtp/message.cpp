@@ -188,7 +188,15 @@ std::string render_message(const Message& message, std::chrono::system_clock::ti
                            const std::string& message_id, const std::string& boundary) {
   std::string out;
   out += "Date: " + rfc5322_date(date) + "\r\n";
-  out += "From: " + message.from + "\r\n";
+  if (message.from_name.empty()) {
+    out += "From: " + message.from + "\r\n";
+  } else {
+    // A quoted phrase when it is plain ASCII (message_problem refuses quotes and backslashes
+    // in it), else an encoded word, which may not be quoted (RFC 2047 5).
+    const std::string name =
+        printable_ascii(message.from_name) ? "\"" + message.from_name + "\"" : encode_subject(message.from_name);
+    out += "From: " + name + " <" + message.from + ">\r\n";
+  }
   out += "To: " + join(message.to, ",\r\n ") + "\r\n";
   out += "Subject: " + encode_subject(message.subject) + "\r\n";
   out += "Message-ID: <" + message_id + ">\r\n";

@@ -415,6 +415,12 @@ std::optional<std::string> address_problem(const std::string& address) {
 
 std::optional<std::string> message_problem(const Message& message) {
   if (auto p = address_problem(message.from)) return "from: " + *p;
+  for (char c : message.from_name) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f || c == '"' || c == '\\') {
+      return "from_name: contains a quote, a backslash or a control character";
+    }
+  }
   if (message.to.empty()) return "to: no recipient";
   for (const auto& to : message.to) {
     if (auto p = address_problem(to)) return "to: " + *p;

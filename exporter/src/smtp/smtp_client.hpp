@@ -51,6 +51,7 @@ struct ClientOptions {
 
 struct Message {
   std::string from;             // an address: "lagwatch@example.com"
+  std::string from_name;        // optional display name in the From header: "Kafka lag" <lagwatch@...>
   std::vector<std::string> to;  // one address or more
   std::string subject;          // UTF-8; encoded (RFC 2047) when not printable ASCII
   std::string text_body;        // UTF-8; any line endings (sent as CRLF)

@@ -3,6 +3,7 @@
 // authentication when a username is given. The body is plain text; the subject a template too.
 #include "notify/config/kind.hpp"
 #include "notify/config/mail_address.hpp"
+#include "notify/config/smtp_options.hpp"
 
 namespace lagwatch::notify {
 namespace {
@@ -40,6 +41,7 @@ std::optional<SettingProblem> check(const NotifierConfig& c) {
   if (!c.smtp.password.empty() && c.smtp.username.empty()) {
     return SettingProblem{"smtp.username", "required with smtp.password"};
   }
+  if (auto p = smtp::options_problem(smtp_options_of(c))) return SettingProblem{"smtp", *p};
   std::string problem;
   if (c.from.empty()) return SettingProblem{"from", "required: the sender, e.g. \"lagwatch <lagwatch@example.com>\""};
   if (!parse_mail_address(c.from, problem)) return SettingProblem{"from", problem};
@@ -55,6 +57,21 @@ std::optional<SettingProblem> check(const NotifierConfig& c) {
 }
 
 }  // namespace
+
+smtp::ClientOptions smtp_options_of(const NotifierConfig& c) {
+  smtp::ClientOptions o;
+  o.host = c.smtp.host;
+  o.security = c.smtp.security == "tls"    ? smtp::Security::tls
+               : c.smtp.security == "none" ? smtp::Security::none
+                                           : smtp::Security::starttls;
+  const uint16_t usual = o.security == smtp::Security::tls ? 465 : o.security == smtp::Security::none ? 25 : 587;
+  o.port = c.smtp.port != 0 ? static_cast<uint16_t>(c.smtp.port) : usual;
+  o.username = c.smtp.username;
+  o.password = c.smtp.password;
+  o.ca_file = c.ca_file;
+  o.insecure_skip_verify = c.insecure_skip_verify;
+  return o;
+}
 
 extern const KindSpec kEmailKind = {
     .name = "email",

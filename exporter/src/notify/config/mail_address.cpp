@@ -1,18 +1,8 @@
 #include "notify/config/mail_address.hpp"
 
-#include <algorithm>
+#include "smtp/smtp_client.hpp"
 
 namespace lagwatch::notify {
-namespace {
-
-// Printable ASCII that may appear in an addr-spec here: no blank, no specials that would need
-// quoting (RFC 5322 3.2.3) other than "." and "@" where they belong.
-bool address_char(unsigned char c) {
-  if (c <= 0x20 || c >= 0x7f) return false;
-  return std::string_view("()<>[]:;@\\,\"").find(static_cast<char>(c)) == std::string_view::npos;
-}
-
-}  // namespace
 
 std::optional<MailAddress> parse_mail_address(const std::string& text, std::string& problem) {
   if (text.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
@@ -36,21 +26,8 @@ std::optional<MailAddress> parse_mail_address(const std::string& text, std::stri
     }
     spec = text.substr(lt + 1, text.size() - lt - 2);
   }
-  const size_t at = spec.find('@');
-  if (at == std::string::npos || at == 0 || at + 1 == spec.size() || spec.find('@', at + 1) != std::string::npos) {
-    problem = "\"" + spec + "\" is not an address of the form user@example.com";
-    return std::nullopt;
-  }
-  const auto ok = [](std::string_view part) {
-    return !part.empty() && part.front() != '.' && part.back() != '.' &&
-           std::all_of(part.begin(), part.end(), [](char c) { return address_char(static_cast<unsigned char>(c)); });
-  };
-  if (!ok(std::string_view(spec).substr(0, at)) || !ok(std::string_view(spec).substr(at + 1))) {
-    problem = "\"" + spec + "\" is not an address of the form user@example.com (no blanks, quotes or brackets)";
-    return std::nullopt;
-  }
-  if (spec.size() > 254) {
-    problem = "is longer than 254 characters, the most an SMTP path holds";
+  if (auto p = smtp::address_problem(spec)) {
+    problem = "\"" + spec + "\": " + *p;
     return std::nullopt;
   }
   out.address = spec;

@@ -1,7 +1,8 @@
 // Mail addresses as an email notifier's from and to take them: "ops@example.com", or with a
 // display name, "Kafka lag <lagwatch@example.com>". Deliberately narrower than RFC 5322 (no
-// comments, quoted local parts or groups): what is accepted can go into an SMTP envelope and a
-// header as it is, so nothing in it can inject a header or an SMTP command.
+// comments, quoted local parts or groups): the address part is what smtp::address_problem
+// accepts, so it goes into the SMTP envelope and a header as it is, and nothing in it can
+// inject a header or an SMTP command.
 #pragma once
 
 #include <optional>
