@@ -14,8 +14,8 @@
 #include "captured_log.hpp"
 #include "config/config.hpp"
 #include "notify/notifier.hpp"
+#include "notify_steps.hpp"
 #include "smtp_server.hpp"
-#include "synthetic_view.hpp"
 #include "test_certificates.hpp"
 
 namespace lagwatch::notify {
@@ -23,23 +23,12 @@ namespace {
 
 using evaluate::Status;
 using std::chrono::milliseconds;
+using testing::eventually;
 using ::testing::HasSubstr;
 using ::testing::Not;
+using testing::warn_then_resolve;
 
 const char* const kPassword = "sm7p-Pa55word";
-
-std::string docs_email_yaml() {
-  std::ifstream in(std::string(LAGWATCH_SOURCE_DIR) + "/docs/notifications.md");
-  std::stringstream all;
-  all << in.rdbuf();
-  const std::string doc = all.str();
-  const size_t at = doc.find("\n### Email\n");
-  const size_t open = doc.find("```yaml\n", at);
-  const size_t close = doc.find("```\n", open + 8);
-  EXPECT_NE(at, std::string::npos);
-  EXPECT_NE(close, std::string::npos);
-  return doc.substr(open + 8, close - open - 8);
-}
 
 std::string replaced(std::string s, const std::string& from, const std::string& to) {
   const size_t at = s.find(from);
@@ -56,8 +45,9 @@ struct Fixture {
 
   // The docs' notifier, pointed at `server` (host and port are all that change, and ca_file).
   NotifierConfig notifier_for(const testing::SmtpServer& server) const {
-    const std::string yaml = "clusters: [{name: prod, bootstrap_servers: [\"kafka-1:9092\"]}]\n" +
-                             replaced(docs_email_yaml(), "/run/secrets/smtp-password", password_file.string());
+    const std::string yaml =
+        "clusters: [{name: prod, bootstrap_servers: [\"kafka-1:9092\"]}]\n" +
+        replaced(testing::docs_yaml_after("### Email"), "/run/secrets/smtp-password", password_file.string());
     auto config = config::parse_yaml(yaml, "docs/notifications.md ### Email");
     NotifierConfig c = config.notifiers.at(0);
     c.smtp.host = "localhost";
@@ -79,23 +69,6 @@ struct Fixture {
     return o;
   }
 };
-
-template <typename F>
-bool eventually(F done) {
-  const auto deadline = std::chrono::steady_clock::now() + milliseconds(10'000);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
-
-void warn_then_resolve(Notifier& n) {
-  const int64_t t0 = 1'800'000'000'000;
-  n.observe(*testing::synthetic_view("prod", t0, {{"billing", testing::one_partition(Status::OK)}}));
-  n.observe(*testing::synthetic_view("prod", t0 + 30'000, {{"billing", testing::one_partition(Status::WARN, 4'200)}}));
-  n.observe(*testing::synthetic_view("prod", t0 + 60'000, {{"billing", testing::one_partition(Status::OK, 3)}}));
-}
 
 TEST(NotifyEmail, OneMailPerTransitionOverStartTlsWithAuth) {
   Fixture f;

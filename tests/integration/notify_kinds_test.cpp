@@ -16,7 +16,7 @@
 #include "captured_log.hpp"
 #include "config/config.hpp"
 #include "notify/notifier.hpp"
-#include "synthetic_view.hpp"
+#include "notify_steps.hpp"
 #include "test_certificates.hpp"
 #include "webhook_receiver.hpp"
 
@@ -24,50 +24,20 @@ namespace lagwatch::notify {
 namespace {
 
 using evaluate::Status;
+using testing::eventually;
+using testing::warn_then_resolve;
 using json = nlohmann::json;
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-// The first ```yaml block after the line `heading` in docs/notifications.md.
-std::string docs_yaml_after(const std::string& heading) {
-  std::ifstream in(std::string(LAGWATCH_SOURCE_DIR) + "/docs/notifications.md");
-  std::stringstream all;
-  all << in.rdbuf();
-  const std::string doc = all.str();
-  const size_t at = doc.find("\n" + heading + "\n");
-  EXPECT_NE(at, std::string::npos) << heading;
-  const size_t open = doc.find("```yaml\n", at);
-  const size_t close = doc.find("```\n", open + 8);
-  EXPECT_NE(close, std::string::npos) << heading;
-  return doc.substr(open + 8, close - open - 8);
-}
-
 NotifierConfig from_docs(const std::string& heading) {
-  const std::string yaml = "clusters: [{name: prod, bootstrap_servers: [\"kafka-1:9092\"]}]\n" + docs_yaml_after(heading);
+  const std::string yaml =
+      "clusters: [{name: prod, bootstrap_servers: [\"kafka-1:9092\"]}]\n" + testing::docs_yaml_after(heading);
   const auto config = config::parse_yaml(yaml, "docs/notifications.md " + heading);
   EXPECT_EQ(config.notifiers.size(), 1u) << yaml;
   return config.notifiers.at(0);
-}
-
-template <typename F>
-bool eventually(F done) {
-  const auto deadline = std::chrono::steady_clock::now() + milliseconds(10'000);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
-
-// OK, then WARN for a few polls, then OK: one firing and one resolution.
-void warn_then_resolve(Notifier& n) {
-  const int64_t t0 = 1'800'000'000'000;
-  n.observe(*testing::synthetic_view("prod", t0, {{"billing", testing::one_partition(Status::OK)}}));
-  n.observe(*testing::synthetic_view("prod", t0 + 30'000, {{"billing", testing::one_partition(Status::WARN, 4'200)}}));
-  n.observe(*testing::synthetic_view("prod", t0 + 60'000, {{"billing", testing::one_partition(Status::WARN, 5'100)}}));
-  n.observe(*testing::synthetic_view("prod", t0 + 90'000, {{"billing", testing::one_partition(Status::OK, 3)}}));
 }
 
 TEST(NotifyKindsFromTheDocs, SlackGetsTheWarnAndItsResolutionOverHttps) {
@@ -95,14 +65,16 @@ TEST(NotifyKindsFromTheDocs, SlackGetsTheWarnAndItsResolutionOverHttps) {
   EXPECT_EQ(resolved["text"], "Resolved: consumer group billing on prod");
   EXPECT_THAT(warn.dump(), HasSubstr("4200 messages"));
   EXPECT_THAT(warn.dump(), HasSubstr(":large_yellow_circle:"));
-  EXPECT_THAT(warn.dump(), HasSubstr("<https://grafana.example.com/d/lagwatch-group?var-cluster=prod&amp;var-group=billing|Open>"));
+  EXPECT_THAT(warn.dump(),
+              HasSubstr("<https://grafana.example.com/d/lagwatch-group?var-cluster=prod&amp;var-group=billing|Open>"));
   EXPECT_THAT(resolved.dump(), HasSubstr("WARN → OK"));
   for (const auto& line : log.lines()) EXPECT_THAT(line, Not(HasSubstr("S3CRET"))) << line;
 }
 
 TEST(NotifyKindsFromTheDocs, PagerDutyTriggersAndResolvesOneIncidentOverHttps) {
   testing::TestPki pki;
-  testing::WebhookReceiver pagerduty({202, 202}, false, testing::ReceiverTls{pki.server_cert_file, pki.server_key_file});
+  testing::WebhookReceiver pagerduty({202, 202}, false,
+                                     testing::ReceiverTls{pki.server_cert_file, pki.server_key_file});
   ::setenv("PAGERDUTY_ROUTING_KEY", "R0UT1NGKEYdocs0123456789abcdefAB", 1);
   NotifierConfig c = from_docs("### PagerDuty");
   EXPECT_EQ(c.kind, "pagerduty");

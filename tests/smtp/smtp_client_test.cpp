@@ -12,6 +12,7 @@
 #include "smtp/message.hpp"
 #include "smtp_server.hpp"
 #include "test_certificates.hpp"
+#include "util/base64.hpp"
 
 namespace {
 
@@ -278,7 +279,7 @@ TEST(SmtpClient, AuthFailureIsPermanentAndQuotesNoSecret) {
     EXPECT_NE(out.error.find("AUTH " + mechanisms[0]), std::string::npos) << out.error;
     EXPECT_NE(out.error.find("535 5.7.8"), std::string::npos) << out.error;
     EXPECT_EQ(out.error.find(kPassword), std::string::npos) << out.error;
-    EXPECT_EQ(out.error.find(lagwatch::smtp::base64(kPassword)), std::string::npos) << out.error;
+    EXPECT_EQ(out.error.find(lagwatch::util::base64_encode(kPassword)), std::string::npos) << out.error;
     EXPECT_TRUE(server.messages().empty());
   }
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "smtp/message.hpp"
+#include "util/base64.hpp"
 
 namespace {
 
@@ -28,11 +29,11 @@ TEST(SmtpMessage, DotStuffing) {
 }
 
 TEST(SmtpMessage, Base64) {
-  EXPECT_EQ(base64(""), "");
-  EXPECT_EQ(base64("f"), "Zg==");
-  EXPECT_EQ(base64("fo"), "Zm8=");
-  EXPECT_EQ(base64("foo"), "Zm9v");
-  EXPECT_EQ(base64(std::string("\0user\0pass", 10)), "AHVzZXIAcGFzcw==");
+  EXPECT_EQ(lagwatch::util::base64_encode(""), "");
+  EXPECT_EQ(lagwatch::util::base64_encode("f"), "Zg==");
+  EXPECT_EQ(lagwatch::util::base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(lagwatch::util::base64_encode("foo"), "Zm9v");
+  EXPECT_EQ(lagwatch::util::base64_encode(std::string("\0user\0pass", 10)), "AHVzZXIAcGFzcw==");
 }
 
 TEST(SmtpMessage, SubjectEncoding) {

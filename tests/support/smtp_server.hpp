@@ -32,6 +32,8 @@
 #include <thread>
 #include <vector>
 
+#include "util/base64.hpp"
+
 namespace lagwatch::testing {
 
 struct SmtpServerOptions {
@@ -78,36 +80,7 @@ inline std::string lower(std::string s) {
   return s;
 }
 
-inline std::optional<std::string> base64_decode(const std::string& in) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  for (size_t i = 0; i < in.size(); i += 4) {
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      if (in[i + k] == '=' && i + 4 == in.size() && k >= 2) {
-        v[k] = 0;
-        ++pad;
-      } else {
-        v[k] = value(in[i + k]);
-        if (v[k] < 0 || pad > 0) return std::nullopt;
-      }
-    }
-    const uint32_t n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
-  }
-  return out;
-}
+inline std::optional<std::string> base64_decode(const std::string& in) { return util::base64_decode(in); }
 
 inline std::string quoted_printable_decode(const std::string& in) {
   std::string out;

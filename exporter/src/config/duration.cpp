@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "config/config.hpp"
+#include "util/duration_text.hpp"
 
 namespace lagwatch::config {
 namespace {
@@ -96,23 +97,9 @@ std::chrono::milliseconds parse_duration(const std::string& text) {
   return std::chrono::milliseconds{total};
 }
 
+// Days are left out on purpose: "36h" reads better than "1d12h" for poll settings.
 std::string format_duration(std::chrono::milliseconds d) {
-  std::int64_t ms = d.count();
-  if (ms == 0) return "0s";
-  std::string out;
-  if (ms < 0) {
-    out = "-";
-    ms = -ms;
-  }
-  // Days are left out on purpose: "36h" reads better than "1d12h" for poll settings.
-  const std::pair<std::int64_t, const char*> units[] = {{3'600'000, "h"}, {60'000, "m"}, {1'000, "s"}, {1, "ms"}};
-  for (const auto& [per, name] : units) {
-    if (ms >= per) {
-      out += std::to_string(ms / per) + name;
-      ms %= per;
-    }
-  }
-  return out;
+  return d.count() < 0 ? "-" + util::duration_text(-d) : util::duration_text(d);
 }
 
 }  // namespace lagwatch::config

@@ -8,40 +8,13 @@
 #include <memory>
 
 #include "http/ascii.hpp"
+#include "util/base64.hpp"
 
 namespace lagwatch::http {
 namespace {
 
 // bcrypts running in the process (every BasicAuth, so a reload does not double the budget).
 std::atomic<std::size_t> g_bcrypts_running{0};
-
-std::string base64_decode(std::string_view in, bool& ok) {
-  auto value = [](char c) -> int {
-    if (c >= 'A' && c <= 'Z') return c - 'A';
-    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-    if (c >= '0' && c <= '9') return c - '0' + 52;
-    if (c == '+') return 62;
-    if (c == '/') return 63;
-    return -1;
-  };
-  ok = false;
-  while (!in.empty() && in.back() == '=') in.remove_suffix(1);
-  std::string out;
-  unsigned buffer = 0;
-  int bits = 0;
-  for (char c : in) {
-    const int v = value(c);
-    if (v < 0) return {};
-    buffer = (buffer << 6) | static_cast<unsigned>(v);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out.push_back(static_cast<char>((buffer >> bits) & 0xff));
-    }
-  }
-  ok = bits < 6;  // a single leftover character cannot be valid base64
-  return out;
-}
 
 std::array<unsigned char, 32> sha256_of(const std::string& user, const std::string& password, const std::string& hash) {
   std::array<unsigned char, 32> out{};
@@ -120,10 +93,9 @@ AuthDecision BasicAuth::check(std::string_view header) {
   header.remove_prefix(6);
   while (!header.empty() && header.front() == ' ') header.remove_prefix(1);
   while (!header.empty() && (header.back() == ' ' || header.back() == '\t')) header.remove_suffix(1);
-  bool ok = false;
-  const std::string decoded = base64_decode(header, ok);
+  const std::string decoded = util::base64_decode(header).value_or("");
   const std::size_t colon = decoded.find(':');
-  if (!ok || colon == std::string::npos) return d;
+  if (colon == std::string::npos) return d;
   d.user = decoded.substr(0, colon);
   const std::string password = decoded.substr(colon + 1);
 

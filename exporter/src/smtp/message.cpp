@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/base64.hpp"
+
 namespace lagwatch::smtp {
 namespace {
 
@@ -57,34 +59,6 @@ std::string join(const std::vector<std::string>& items, const char* sep) {
 }
 
 }  // namespace
-
-std::string base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 3 <= bytes.size(); i += 3) {
-    const uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8) |
-                       static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    const uint32_t n = static_cast<uint8_t>(bytes[i]) << 16;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += "==";
-  } else if (i + 2 == bytes.size()) {
-    const uint32_t n = (static_cast<uint8_t>(bytes[i]) << 16) | (static_cast<uint8_t>(bytes[i + 1]) << 8);
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += '=';
-  }
-  return out;
-}
 
 std::string crlf_lines(std::string_view text) {
   std::string out;
@@ -178,7 +152,7 @@ std::string encode_subject(std::string_view subject) {
     // Back off to the start of a UTF-8 sequence (a continuation byte is 10xxxxxx).
     while (end < subject.size() && end > pos + 1 && (static_cast<uint8_t>(subject[end]) & 0xC0) == 0x80) --end;
     if (!out.empty()) out += "\r\n ";
-    out += "=?UTF-8?B?" + base64(subject.substr(pos, end - pos)) + "?=";
+    out += "=?UTF-8?B?" + util::base64_encode(subject.substr(pos, end - pos)) + "?=";
     pos = end;
   }
   return out;

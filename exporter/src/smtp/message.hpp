@@ -36,6 +36,4 @@ std::string crlf_lines(std::string_view text);
 // "." CRLF. `text_crlf` is render_message()'s output.
 std::string dot_stuff(std::string_view text_crlf);
 
-std::string base64(std::string_view bytes);
-
 }  // namespace lagwatch::smtp

@@ -18,6 +18,7 @@
 #include "http_client/tls_client.hpp"
 #include "smtp/message.hpp"
 #include "smtp/reply.hpp"
+#include "util/base64.hpp"
 #include "util/duration_text.hpp"
 
 namespace lagwatch::smtp {
@@ -333,13 +334,14 @@ class Session {
     Reply reply;
     if (auth_.count("PLAIN")) {
       const std::string token = std::string(1, '\0') + options_.username + '\0' + options_.password;
-      if (!command("AUTH PLAIN " + base64(token), "AUTH PLAIN", reply)) return false;
+      if (!command("AUTH PLAIN " + util::base64_encode(token), "AUTH PLAIN", reply)) return false;
       return expect(reply, 235);
     }
     if (auth_.count("LOGIN")) {
       if (!command("AUTH LOGIN", "AUTH LOGIN", reply) || !expect(reply, 334)) return false;
-      if (!command(base64(options_.username), "AUTH LOGIN (user name)", reply) || !expect(reply, 334)) return false;
-      if (!command(base64(options_.password), "AUTH LOGIN (password)", reply)) return false;
+      if (!command(util::base64_encode(options_.username), "AUTH LOGIN (user name)", reply) || !expect(reply, 334))
+        return false;
+      if (!command(util::base64_encode(options_.password), "AUTH LOGIN (password)", reply)) return false;
       return expect(reply, 235);
     }
     std::string offered;
@@ -371,7 +373,8 @@ class Session {
 void scrub(std::string& text, const ClientOptions& o) {
   if (o.password.empty()) return;
   const std::string secrets[] = {std::string(1, '\0') + o.username + '\0' + o.password, o.password,
-                                 base64(std::string(1, '\0') + o.username + '\0' + o.password), base64(o.password)};
+                                 util::base64_encode(std::string(1, '\0') + o.username + '\0' + o.password),
+                                 util::base64_encode(o.password)};
   for (const auto& s : secrets) {
     for (size_t pos = text.find(s); pos != std::string::npos; pos = text.find(s, pos + 8)) {
       text.replace(pos, s.size(), "<secret>");
