@@ -16,7 +16,7 @@ constexpr std::string_view kSlackTemplate = R"({
       {"type": "mrkdwn", "text": "*Status*\n{{previous_status}} → {{status}}"},
       {"type": "mrkdwn", "text": "*Lag*\n{{total_lag}} messages, {{max_lag_seconds}} s behind"}
     ]}{{#firing}},
-    {"type": "section", "text": {"type": "mrkdwn", "text": "*Worst partitions* ({{not_ok_count}} of {{partition_count}} not OK)\n{{#top_partitions}}• `{{topic}}` [{{partition}}] {{partition_status}}: lag {{lag}}, {{lag_seconds}} s\n{{/top_partitions}}{{#more_partitions}}… and {{more_partitions}} more{{/more_partitions}}"}}{{/firing}},
+    {"type": "section", "text": {"type": "mrkdwn", "text": "*Worst partitions* ({{not_ok_count}} of {{partition_count}} not OK){{#top_partitions}}\n• `{{topic}}` [{{partition}}] {{partition_status}}: lag {{lag}}, {{lag_seconds}} s{{/top_partitions}}{{#more_partitions}}\n… and {{more_partitions}} more{{/more_partitions}}"}}{{/firing}},
     {"type": "context", "elements": [{"type": "mrkdwn", "text": "{{#link}}<{{link}}|Open> · {{/link}}lagwatch notifier {{notifier}} · {{timestamp}}"}]}
   ]
 }

@@ -27,7 +27,7 @@ constexpr std::string_view kTeamsTemplate = R"({
           {"title": "Lag", "value": "{{total_lag}} messages, {{max_lag_seconds}} s behind"},
           {"title": "Partitions not OK", "value": "{{not_ok_count}} of {{partition_count}}"}
         ]}{{#firing}},
-        {"type": "TextBlock", "wrap": true, "text": "{{#top_partitions}}- {{topic}} [{{partition}}] {{partition_status}}: lag {{lag}}, {{lag_seconds}} s\n{{/top_partitions}}{{#more_partitions}}- … and {{more_partitions}} more{{/more_partitions}}"}{{/firing}},
+        {"type": "TextBlock", "wrap": true, "text": "Worst partitions:{{#top_partitions}}\n- {{topic}} [{{partition}}] {{partition_status}}: lag {{lag}}, {{lag_seconds}} s{{/top_partitions}}{{#more_partitions}}\n- … and {{more_partitions}} more{{/more_partitions}}"}{{/firing}},
         {"type": "TextBlock", "isSubtle": true, "size": "Small", "wrap": true, "text": "lagwatch notifier {{notifier}} · {{timestamp}}"}
       ]{{#link}},
       "actions": [{"type": "Action.OpenUrl", "title": "Open", "url": "{{link}}"}]{{/link}}
