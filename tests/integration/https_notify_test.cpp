@@ -14,6 +14,7 @@
 #include "connect_proxy.hpp"
 #include "http_client/http_client.hpp"
 #include "notify/notifier.hpp"
+#include "notify_steps.hpp"
 #include "synthetic_view.hpp"
 #include "test_certificates.hpp"
 #include "webhook_receiver.hpp"
@@ -49,15 +50,7 @@ testing::ReceiverTls tls_with(const std::string& cert_file, const testing::TestP
   return testing::ReceiverTls{cert_file, pki.server_key_file};
 }
 
-template <typename F>
-bool eventually(F done, milliseconds timeout = milliseconds(10'000)) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
+using testing::eventually;
 
 TEST(HttpsClient, DeliversWhenTheCaFileSignedTheServer) {
   testing::TestPki pki;

@@ -15,6 +15,7 @@
 #include "metrics_text.hpp"
 #include "notification/body_template.hpp"
 #include "notify/notifier.hpp"
+#include "notify_steps.hpp"
 #include "synthetic_view.hpp"
 #include "test_config.hpp"
 #include "webhook_receiver.hpp"
@@ -42,15 +43,7 @@ config::NotifierConfig notifier_config(const std::string& url) {
 }
 
 // Polls `done` until it holds or `timeout` passes; returns whether it held.
-template <typename F>
-bool eventually(F done, milliseconds timeout = milliseconds(10'000)) {
-  const auto deadline = Clock::now() + timeout;
-  while (!done()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
+using testing::eventually;
 
 // Feeds views with increasing poll times, as a poller would.
 struct Polls {
