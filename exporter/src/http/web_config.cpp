@@ -12,6 +12,8 @@
 #include <set>
 #include <sstream>
 
+#include "http/ascii.hpp"
+
 namespace lagwatch::http {
 namespace {
 
@@ -65,7 +67,7 @@ std::string scalar(const Context& c, const YAML::Node& n, const std::string& key
 bool boolean(const Context& c, const YAML::Node& n, const std::string& key) {
   if (n.IsScalar()) {
     std::string s = n.Scalar();
-    for (auto& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    s = ascii_to_lower(s);
     if (s == "true") return true;
     if (s == "false") return false;
   }

@@ -6,28 +6,12 @@
 
 #include "http/ascii.hpp"
 #include "http/request_parsing.hpp"
+#include "util/http_header.hpp"
 
 namespace lagwatch::http {
 namespace {
 
 namespace bhttp = boost::beast::http;
-
-bool is_token_char(char c) {
-  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-bool valid_header_name(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!is_token_char(c)) return false;
-  }
-  return true;
-}
-
-bool valid_header_value(std::string_view value) {
-  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
-}
 
 bool server_owned_header(std::string_view name) {
   for (std::string_view owned : {"content-length", "transfer-encoding", "connection", "content-encoding", "server"}) {
@@ -57,7 +41,7 @@ WireResponse to_wire(Response r, unsigned version, bool keep_alive, bool head) {
   // Every body is text or JSON we label exactly; a browser that sniffed a scraped label value as
   // HTML could run script from it.
   res.set("X-Content-Type-Options", "nosniff");
-  if (valid_header_value(r.content_type)) {
+  if (util::is_header_value(r.content_type)) {
     res.set(bhttp::field::content_type, r.content_type);
   } else {
     spdlog::error("HTTP handler returned an invalid Content-Type; using text/plain");
@@ -65,7 +49,7 @@ WireResponse to_wire(Response r, unsigned version, bool keep_alive, bool head) {
   }
   if (r.body_is_gzip) res.set(bhttp::field::content_encoding, "gzip");
   for (const auto& [name, value] : r.headers) {
-    if (!valid_header_name(name) || !valid_header_value(value)) {
+    if (!util::is_header_name(name) || !util::is_header_value(value)) {
       spdlog::error("HTTP handler returned header '{}' with a forbidden character; dropped", escape_for_log(name));
     } else if (server_owned_header(name)) {
       spdlog::error("HTTP handler set header {}, which the server controls; dropped", name);

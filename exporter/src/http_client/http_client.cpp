@@ -11,6 +11,7 @@
 #include <mutex>
 #include <optional>
 
+#include "http_client/cancellation.hpp"
 #include "http_client/tls_client.hpp"
 #include "util/duration_text.hpp"
 
@@ -34,9 +35,7 @@ bool iequals(const std::string& a, const std::string& b) {
 }  // namespace
 
 struct HttpClient::Impl {
-  std::mutex mu;
-  bool cancelled = false;
-  net::io_context* current = nullptr;  // the io_context of the send() in progress
+  http_client::Cancellation cancellation;
   ClientOptions options;
   std::unique_ptr<ssl::context> tls;  // for https:// URLs
 };
@@ -48,28 +47,14 @@ HttpClient::HttpClient(const ClientOptions& options) : impl_(std::make_unique<Im
 
 HttpClient::~HttpClient() = default;
 
-void HttpClient::cancel() {
-  std::lock_guard lock(impl_->mu);
-  impl_->cancelled = true;
-  if (impl_->current != nullptr) impl_->current->stop();
-}
+void HttpClient::cancel() { impl_->cancellation.cancel(); }
 
 HttpOutcome HttpClient::send(const HttpUrl& url, const HttpRequest& request, std::chrono::milliseconds timeout) {
   // A fresh io_context per request: when one is abandoned (cancel), destroying it discards the
   // handlers still queued, which refer to this frame's locals, without running them.
   net::io_context ioc;
-  {
-    std::lock_guard lock(impl_->mu);
-    if (impl_->cancelled) return {0, "cancelled", true};
-    impl_->current = &ioc;
-  }
-  struct Clear {
-    Impl& impl;
-    ~Clear() {
-      std::lock_guard lock(impl.mu);
-      impl.current = nullptr;
-    }
-  } clear{*impl_};
+  const http_client::Cancellation::Exchange registered(impl_->cancellation, ioc);
+  if (registered.cancelled()) return {0, "cancelled", true};
 
   std::string proxy_problem;
   const std::optional<HttpUrl> proxy = proxy_for(url, impl_->options.proxies, proxy_problem);

@@ -140,11 +140,6 @@ std::string section_list() {
   return out;
 }
 
-int badness(evaluate::Status s) {
-  if (evaluate::is_error(s)) return 2;
-  return s == evaluate::Status::WARN ? 1 : 0;
-}
-
 std::string escaped(std::string_view s, Escape e) {
   switch (e) {
     case Escape::json:
@@ -423,10 +418,8 @@ std::string BodyTemplate::render(const Notification& n, const RenderContext& con
 std::vector<const PartitionFacts*> top_partitions(const Notification& n, size_t limit) {
   std::vector<const PartitionFacts*> all;
   for (const auto& f : n.partitions_not_ok) all.push_back(&f);
-  std::stable_sort(all.begin(), all.end(), [](const PartitionFacts* a, const PartitionFacts* b) {
-    if (badness(a->status) != badness(b->status)) return badness(a->status) > badness(b->status);
-    return a->lag > b->lag;
-  });
+  std::stable_sort(all.begin(), all.end(),
+                   [](const PartitionFacts* a, const PartitionFacts* b) { return worse_partition(*a, *b); });
   if (all.size() > limit) all.resize(limit);
   return all;
 }
@@ -448,9 +441,9 @@ std::string dedup_key(const std::string& cluster, const std::string& group) {
   return key.substr(0, cut) + fmt::format("#{:016x}", h);
 }
 
-std::optional<std::string> template_problem(std::string_view text, Escape escape) {
+std::optional<std::string> template_problem(std::string_view text) {
   try {
-    BodyTemplate t(text, escape);
+    BodyTemplate t(text);
   } catch (const TemplateError& e) {
     return std::string(e.what());
   }

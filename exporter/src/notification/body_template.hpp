@@ -96,7 +96,7 @@ class BodyTemplate {
 };
 
 // What is wrong with `text` as a template (the TemplateError's message), or nullopt.
-std::optional<std::string> template_problem(std::string_view text, Escape escape = Escape::json);
+std::optional<std::string> template_problem(std::string_view text);
 
 // The partitions {{#top_partitions}} lists: at most `limit` of n.partitions_not_ok, the worst
 // first (errors, then WARN; the highest lag first within each; ties in topic/partition order).

@@ -28,6 +28,10 @@ struct PartitionFacts {
   double lag_seconds = 0;                          // age of the oldest unconsumed record
 };
 
+// Whether `a` is in a worse state than `b`: errors (STOP, STALL, REWIND) before WARN before OK,
+// then the higher lag. The order of Notification::worst and of {{#top_partitions}}.
+bool worse_partition(const PartitionFacts& a, const PartitionFacts& b);
+
 struct Notification {
   std::string cluster;
   std::string group;

@@ -4,17 +4,7 @@
 #include <set>
 
 namespace lagwatch::notify {
-namespace {
-
 using evaluate::Status;
-
-// Partition statuses by how bad they are: errors (STOP, STALL, REWIND), then WARN, then OK.
-int badness(Status s) {
-  if (evaluate::is_error(s)) return 2;
-  return s == Status::WARN ? 1 : 0;
-}
-
-}  // namespace
 
 Notification facts_of(const std::string& cluster, const evaluate::GroupEvaluation& evaluation,
                       const model::GroupLag* lag, int64_t timestamp_ms) {
@@ -38,8 +28,7 @@ Notification facts_of(const std::string& cluster, const evaluate::GroupEvaluatio
     f.lag = std::max<int64_t>(p.current_lag, 0);
     if (auto it = seconds.find({p.topic, p.partition}); it != seconds.end()) f.lag_seconds = it->second;
     // Partitions come sorted by topic and partition; a later one wins only when strictly worse.
-    if (!n.worst || badness(f.status) > badness(n.worst->status) ||
-        (badness(f.status) == badness(n.worst->status) && f.lag > n.worst->lag)) {
+    if (!n.worst || worse_partition(f, *n.worst)) {
       n.worst = f;
     }
     if (f.status != Status::OK) n.partitions_not_ok.push_back(std::move(f));

@@ -7,7 +7,6 @@
 #include "config/config.hpp"
 #include "notify/config/mail_address.hpp"
 #include "notify/config/smtp_options.hpp"
-#include "notify/http_sender.hpp"
 
 namespace lagwatch::notify {
 namespace {
@@ -38,23 +37,6 @@ smtp::Client make_client(const NotifierConfig& c) {
   }
 }
 
-BodyTemplate compile(std::string_view text, const NotifierConfig& c, const char* what) {
-  try {
-    return BodyTemplate(text, Escape::text);
-  } catch (const TemplateError& e) {
-    throw config::ConfigError(at(c) + ": " + what + ": " + e.what());
-  }
-}
-
-std::optional<BodyTemplate> link_of(const NotifierConfig& c) {
-  if (c.link.empty()) return std::nullopt;
-  try {
-    return BodyTemplate(c.link, Escape::url);
-  } catch (const TemplateError& e) {
-    throw config::ConfigError(at(c) + ": link: " + e.what());
-  }
-}
-
 }  // namespace
 
 std::string one_line(std::string text) {
@@ -67,13 +49,11 @@ std::string one_line(std::string text) {
 
 EmailSender::EmailSender(const NotifierConfig& config, const KindSpec& kind)
     : name_(config.name),
-      where_((config.smtp.host.find(':') != std::string::npos ? "[" + config.smtp.host + "]" : config.smtp.host) + ":" +
-             std::to_string(smtp_options_of(config).port)),
+      where_(smtp::server_address(smtp_options_of(config))),
       envelope_(envelope_of(config)),
-      subject_(
-          compile(config.subject.empty() ? kind.default_subject : std::string_view(config.subject), config, "subject")),
-      body_(compile(body_template_of(config, kind), config, "template")),
-      link_(link_of(config)),
+      subject_(config.subject.empty() ? kind.default_subject : std::string_view(config.subject), Escape::text),
+      body_(body_template_of(config, kind), kind.escape),
+      link_(link_template(config)),
       timeout_(config.timeout),
       client_(make_client(config)) {
   if (config.insecure_skip_verify) {

@@ -36,19 +36,6 @@ http_client::HttpClient make_client(const NotifierConfig& c) {
   }
 }
 
-BodyTemplate compile(std::string_view text, Escape escape, const NotifierConfig& c, const char* what) {
-  try {
-    return BodyTemplate(text, escape);
-  } catch (const TemplateError& e) {
-    throw config::ConfigError(at(c) + ": " + what + ": " + e.what());
-  }
-}
-
-std::optional<BodyTemplate> link_of(const NotifierConfig& c) {
-  if (c.link.empty()) return std::nullopt;
-  return compile(c.link, Escape::url, c, "link");
-}
-
 // 408 Request Timeout, 429 Too Many Requests and 5xx may pass; other statuses will not change.
 bool worth_retrying(const http_client::HttpOutcome& o) {
   return o.status == 0 || o.status == 408 || o.status == 429 || o.status >= 500;
@@ -56,17 +43,13 @@ bool worth_retrying(const http_client::HttpOutcome& o) {
 
 }  // namespace
 
-std::string render_link(const std::optional<BodyTemplate>& link, const Notification& n, const std::string& notifier) {
-  return link ? link->render(n, notifier) : "";
-}
-
 HttpSender::HttpSender(const NotifierConfig& config, const KindSpec& kind)
     : name_(config.name),
       url_(url_for(config, kind)),
       method_(upper(config.method)),
       headers_(config.headers.begin(), config.headers.end()),
-      body_(compile(body_template_of(config, kind), kind.escape, config, "template")),
-      link_(link_of(config)),
+      body_(body_template_of(config, kind), kind.escape),
+      link_(link_template(config)),
       routing_key_(config.routing_key),
       timeout_(config.timeout),
       client_(make_client(config)) {

@@ -37,7 +37,4 @@ class HttpSender : public Sender {
   http_client::HttpClient client_;
 };
 
-// The link of a notification, rendered from the notifier's link template ("" without one).
-std::string render_link(const std::optional<BodyTemplate>& link, const Notification& n, const std::string& notifier);
-
 }  // namespace lagwatch::notify

@@ -19,4 +19,13 @@ std::unique_ptr<Sender> make_sender(const NotifierConfig& config) {
   throw config::ConfigError("notifier " + config.name + ": kind " + config.kind + " has no sender");
 }
 
+std::optional<BodyTemplate> link_template(const NotifierConfig& config) {
+  if (config.link.empty()) return std::nullopt;
+  return BodyTemplate(config.link, Escape::url);
+}
+
+std::string render_link(const std::optional<BodyTemplate>& link, const Notification& n, const std::string& notifier) {
+  return link ? link->render(n, notifier) : "";
+}
+
 }  // namespace lagwatch::notify

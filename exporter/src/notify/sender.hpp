@@ -4,8 +4,10 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "notification/body_template.hpp"
 #include "notification/notification.hpp"
 #include "notify/config/notifier_config.hpp"
 
@@ -31,8 +33,14 @@ class Sender {
   virtual std::string where() const = 0;
 };
 
-// The sender for a validated config's kind. Throws config::ConfigError naming the notifier if
-// the config is not valid after all (a ca_file that vanished since validation).
+// The sender for a config that passed notify/config/notifier_problem (the Notifier checks it
+// first), so its templates compile and its URL parses. Throws config::ConfigError naming the
+// notifier when what validation read is gone since (a ca_file).
 std::unique_ptr<Sender> make_sender(const NotifierConfig& config);
+
+// The notifier's link template (values percent-encoded), or nullopt without one; and the link
+// it gives for one notification ("" without one). Both senders put it in their messages.
+std::optional<BodyTemplate> link_template(const NotifierConfig& config);
+std::string render_link(const std::optional<BodyTemplate>& link, const Notification& n, const std::string& notifier);
 
 }  // namespace lagwatch::notify

@@ -14,6 +14,7 @@
 #include <set>
 #include <stdexcept>
 
+#include "http_client/cancellation.hpp"
 #include "http_client/http_client.hpp"
 #include "http_client/tls_client.hpp"
 #include "smtp/message.hpp"
@@ -54,10 +55,6 @@ bool loopback_host(const std::string& host) {
   error_code ec;
   const auto address = net::ip::make_address(host, ec);
   return !ec && address.is_loopback();
-}
-
-std::string where(const ClientOptions& o) {
-  return (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" + std::to_string(o.port);
 }
 
 std::string random_hex(size_t bytes) {
@@ -162,7 +159,7 @@ class Session {
 
   bool fail(std::string error, bool retryable, int code = 0) {
     out_.ok = false;
-    out_.error = where(options_) + ": " + std::move(error);
+    out_.error = server_address(options_) + ": " + std::move(error);
     out_.retryable = retryable;
     out_.reply_code = code;
     return false;
@@ -384,6 +381,10 @@ void scrub(std::string& text, const ClientOptions& o) {
 
 }  // namespace
 
+std::string server_address(const ClientOptions& o) {
+  return (o.host.find(':') != std::string::npos ? "[" + o.host + "]" : o.host) + ":" + std::to_string(o.port);
+}
+
 std::optional<std::string> address_problem(const std::string& address) {
   if (address.empty()) return "empty address";
   if (address.size() > 254) return "address longer than 254 bytes";
@@ -452,9 +453,7 @@ std::optional<std::string> options_problem(const ClientOptions& options) {
 }
 
 struct Client::Impl {
-  std::mutex mu;
-  bool cancelled = false;
-  net::io_context* current = nullptr;  // the io_context of the send() in progress
+  http_client::Cancellation cancellation;
   ClientOptions options;
   std::string helo;
   std::unique_ptr<ssl::context> tls;
@@ -469,11 +468,7 @@ Client::Client(ClientOptions options) : impl_(std::make_unique<Impl>()) {
 
 Client::~Client() = default;
 
-void Client::cancel() {
-  std::lock_guard lock(impl_->mu);
-  impl_->cancelled = true;
-  if (impl_->current != nullptr) impl_->current->stop();
-}
+void Client::cancel() { impl_->cancellation.cancel(); }
 
 Outcome Client::send(const Message& message, std::chrono::milliseconds timeout) {
   if (auto p = message_problem(message)) {
@@ -484,18 +479,8 @@ Outcome Client::send(const Message& message, std::chrono::milliseconds timeout) 
   // A fresh io_context per send: when one is abandoned (cancel), destroying it discards the
   // handlers still queued, which refer to the session's steps, without running them.
   net::io_context ioc;
-  {
-    std::lock_guard lock(impl_->mu);
-    if (impl_->cancelled) return {false, true, true, 0, "cancelled"};
-    impl_->current = &ioc;
-  }
-  struct Clear {
-    Impl& impl;
-    ~Clear() {
-      std::lock_guard lock(impl.mu);
-      impl.current = nullptr;
-    }
-  } clear{*impl_};
+  const http_client::Cancellation::Exchange registered(impl_->cancellation, ioc);
+  if (registered.cancelled()) return {false, true, true, 0, "cancelled"};
 
   Outcome out;
   {

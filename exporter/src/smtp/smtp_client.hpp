@@ -66,6 +66,9 @@ struct Outcome {
   std::string error;       // when not ok: "mail.example.com:587: RCPT TO:<b@x>: 550 5.1.1 ...", no secrets
 };
 
+// "host:port" ("[v6]:port"), as logs and errors name the server.
+std::string server_address(const ClientOptions& options);
+
 // Why `address` cannot be an envelope address ("user@example.com", ASCII, at most 254
 // bytes, no spaces, angle brackets or control characters), or nullopt. Display names
 // ("Ops <ops@example.com>") are refused: give the address alone.

@@ -50,7 +50,7 @@ std::optional<SettingProblem> check(const NotifierConfig& c) {
     if (!parse_mail_address(c.to[i], problem)) return SettingProblem{"to[" + std::to_string(i) + "]", problem};
   }
   if (c.to.size() > 100) return SettingProblem{"to", "lists more than 100 recipients; use a mailing list"};
-  if (auto p = template_problem(c.subject.empty() ? kEmailSubject : std::string_view(c.subject), Escape::text)) {
+  if (auto p = template_problem(c.subject.empty() ? kEmailSubject : std::string_view(c.subject))) {
     return SettingProblem{"subject", *p};
   }
   return std::nullopt;

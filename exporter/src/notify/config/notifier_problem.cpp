@@ -6,17 +6,11 @@
 
 #include "evaluate/status.hpp"
 #include "http_client/http_client.hpp"
+#include "util/http_header.hpp"
 #include "util/http_url.hpp"
 
 namespace lagwatch::notify {
 namespace {
-
-bool header_token(const std::string& name) {
-  static const std::string extra = "!#$%&'*+-.^_`|~";
-  return !name.empty() && std::all_of(name.begin(), name.end(), [](unsigned char c) {
-    return std::isalnum(c) || extra.find(static_cast<char>(c)) != std::string::npos;
-  });
-}
 
 std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -68,11 +62,11 @@ std::optional<SettingProblem> http_problem(const NotifierConfig& c, const KindSp
   }
   for (const auto& [name, value] : c.headers) {
     const std::string key = "headers." + name;
-    if (!header_token(name))
+    if (!util::is_header_name(name))
       return SettingProblem{key, "is not a valid header name (letters, digits and !#$%&'*+-.^_`|~)"};
     static const std::set<std::string> owned = {"host", "content-length", "connection", "transfer-encoding"};
     if (owned.contains(lower(name))) return SettingProblem{key, "is set by lagwatch itself; remove it"};
-    if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
+    if (!util::is_header_value(value)) {
       return SettingProblem{key, "the value contains a line break or NUL character, which a header cannot carry"};
     }
   }
@@ -105,14 +99,14 @@ std::optional<SettingProblem> notifier_problem(const NotifierConfig& c) {
   }
   if (auto p = foreign_settings(c, *kind)) return p;
   if (auto p = kind->transport == Transport::http ? http_problem(c, *kind) : smtp_problem(c)) return p;
-  if (auto p = template_problem(body_template_of(c, *kind), kind->escape)) {
+  if (auto p = template_problem(body_template_of(c, *kind))) {
     return SettingProblem{c.template_file ? "template_file" : "template", *p};
   }
   if (!c.link.empty()) {
     if (c.link.rfind("https://", 0) != 0 && c.link.rfind("http://", 0) != 0) {
       return SettingProblem{"link", "must start with https:// or http://, e.g. https://grafana.example.com/d/lagwatch"};
     }
-    if (auto p = template_problem(c.link, Escape::url)) return SettingProblem{"link", *p};
+    if (auto p = template_problem(c.link)) return SettingProblem{"link", *p};
   }
   const auto severity = evaluate::status_from_name(c.min_severity);
   if (!severity || (*severity != evaluate::Status::WARN && *severity != evaluate::Status::ERR)) {
