@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -421,6 +423,215 @@ TEST(Metadata, VersionsOutsideTheImplementedRangeAreRefused) {
   const std::vector<uint8_t> body(16, 0);
   wire::Reader r(body);
   EXPECT_THROW(decode_metadata_response(r, 13), std::invalid_argument);
+}
+
+// Server side (demo broker front): decode, edit, re-encode.
+
+TEST(MetadataServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  std::map<int16_t, int> checked;
+  for (int16_t v : {4, 5, 7, 9}) {
+    checked[v] = test::expect_captured_responses_reencode(
+        ApiKey::metadata, v, [](wire::Reader& r, int16_t ver) { return decode_metadata_response(r, ver); });
+  }
+  EXPECT_GT(checked[4], 100);
+  EXPECT_GT(checked[5], 0);
+  EXPECT_GT(checked[7], 0);
+  EXPECT_GT(checked[9], 50);
+}
+
+TEST(MetadataServer, EveryCapturedRequestDecodesAndReencodes) {
+  std::map<int16_t, int> checked;
+  for (int16_t v : {4, 5, 7, 9}) {
+    checked[v] = test::expect_captured_requests_reencode(
+        ApiKey::metadata, v, [](wire::Reader& r, int16_t ver) { return decode_metadata_request(r, ver); });
+  }
+  EXPECT_GT(checked[4], 100);
+  EXPECT_GT(checked[5], 0);
+  EXPECT_GT(checked[7], 0);
+  EXPECT_GT(checked[9], 50);
+  // The Java tools' v9 requests: some ask for all topics (a null array).
+  int all_topics = 0;
+  for (const auto* f : test::frames_of(ApiKey::metadata, 9)) {
+    wire::Reader r(test::request_body(*f));
+    const auto req = decode_metadata_request(r, 9);
+    EXPECT_FALSE(req.include_cluster_authorized_operations);
+    if (!req.topics) ++all_topics;
+  }
+  EXPECT_GT(all_topics, 0);
+}
+
+// Every field `v` carries set to a value other than its default.
+MetadataResponse full_response(int16_t v) {
+  MetadataResponse m;
+  if (v >= 3) m.throttle_time_ms = 25;
+  m.brokers = {{1, "kafka-1", 19092, v >= 1 ? std::optional<std::string>("rack-a") : std::nullopt},
+               {2, "kafka-2", 19093, std::nullopt}};
+  if (v >= 2) m.cluster_id = "8JHCp0U4RHidtwDAY8oJiQ";
+  if (v >= 1) m.controller_id = 2;
+  MetadataResponseTopic t;
+  t.error_code = 0;
+  t.name = "orders";
+  if (v >= 10) t.topic_id = "0123456789abcdef";
+  if (v >= 1) t.is_internal = true;
+  MetadataResponsePartition p0;
+  p0.error_code = 9;  // REPLICA_NOT_AVAILABLE
+  p0.partition_index = 0;
+  p0.leader_id = 2;
+  if (v >= 7) p0.leader_epoch = 5;
+  p0.replica_nodes = {2, 3, 1};
+  p0.isr_nodes = {2, 1};
+  if (v >= 5) p0.offline_replicas = {3};
+  MetadataResponsePartition p1 = p0;
+  p1.error_code = 0;
+  p1.partition_index = 1;
+  p1.leader_id = 1;
+  t.partitions = {p0, p1};
+  if (v >= 8) t.topic_authorized_operations = 0x5f8;
+  m.topics.push_back(t);
+  MetadataResponseTopic unknown;
+  unknown.error_code = v >= 12 ? 100 : 3;  // UNKNOWN_TOPIC_ID by id, UNKNOWN_TOPIC_OR_PARTITION by name
+  unknown.name = v >= 12 ? std::nullopt : std::optional<std::string>("gone");
+  if (v >= 12) unknown.topic_id = "fedcba9876543210";
+  if (v >= 8) unknown.topic_authorized_operations = 0;
+  m.topics.push_back(unknown);
+  if (v >= 8 && v <= 10) m.cluster_authorized_operations = 0xbf8;
+  return m;
+}
+
+TEST(MetadataServer, HandBuiltResponsesRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 12; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto m = full_response(v);
+    wire::Writer w;
+    encode(w, m, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_metadata_response(r, v), m);
+    EXPECT_TRUE(r.at_end());
+  }
+}
+
+TEST(MetadataServer, FieldsAVersionLacksAreNotWritten) {
+  // The v12 struct written at v0: no throttle, rack, cluster id, controller, topic id,
+  // is_internal, leader epoch, offline replicas or operations (and no null name: refused).
+  auto m = full_response(11);
+  wire::Writer w0;
+  encode(w0, m, 0);
+  wire::Reader r(w0.bytes());
+  EXPECT_EQ(decode_metadata_response(r, 0), full_response(0));
+  EXPECT_TRUE(r.at_end());
+  wire::Writer bad;
+  EXPECT_THROW(encode(bad, full_response(12), 11), std::invalid_argument);
+  EXPECT_THROW(encode(bad, m, 13), std::invalid_argument);
+  EXPECT_THROW(encode(bad, m, -1), std::invalid_argument);
+}
+
+TEST(MetadataServer, V12ResponseBytesFromTheSpec) {
+  // MetadataResponse v12 (flexible): throttle, brokers [node, host, port, rack], cluster id,
+  // controller, topics [error, name (nullable), topic id, is_internal, partitions [error,
+  // index, leader, leader epoch, replicas, isr, offline], topic operations]; no cluster
+  // operations (v8-10 only).
+  test_bytes::Bytes b;
+  b.i32(7).arr(1).i32(1).str("h").i32(9092).null_str().no_tags();
+  b.str("c").i32(1);
+  b.arr(2);
+  b.i16(0).str("t").raw("0123456789abcdef").u8(0).arr(1);
+  b.i16(0).i32(0).i32(1).i32(3).arr(1).i32(1).arr(1).i32(1).arr(0).no_tags();
+  b.i32(0x5f8).no_tags();
+  b.i16(100).null_str().raw("fedcba9876543210").u8(0).arr(0).i32(INT32_MIN).no_tags();
+  b.no_tags();
+  MetadataResponse m;
+  m.throttle_time_ms = 7;
+  m.brokers = {{1, "h", 9092, std::nullopt}};
+  m.cluster_id = "c";
+  m.controller_id = 1;
+  MetadataResponseTopic t;
+  t.name = "t";
+  t.topic_id = "0123456789abcdef";
+  t.partitions = {{0, 0, 1, 3, {1}, {1}, {}}};
+  t.topic_authorized_operations = 0x5f8;
+  MetadataResponseTopic byid;
+  byid.error_code = 100;
+  byid.name = std::nullopt;
+  byid.topic_id = "fedcba9876543210";
+  m.topics = {t, byid};
+  wire::Writer w;
+  encode(w, m, 12);
+  EXPECT_EQ(w.bytes(), b.b);
+  wire::Reader r(b.b);
+  EXPECT_EQ(decode_metadata_response(r, 12), m);
+  EXPECT_TRUE(r.at_end());
+}
+
+TEST(MetadataServer, HandBuiltRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 12; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    MetadataRequest req;
+    req.topics = std::vector<std::string>{"orders", "payments"};
+    if (v >= 4) req.allow_auto_topic_creation = true;
+    if (v >= 8 && v <= 10) req.include_cluster_authorized_operations = true;
+    if (v >= 8) req.include_topic_authorized_operations = true;
+    for (const auto& topics : {req.topics, std::optional<std::vector<std::string>>{},
+                               std::optional<std::vector<std::string>>(std::vector<std::string>{})}) {
+      if (v == 0 && topics && topics->empty()) continue;  // v0 cannot say "no topics"
+      MetadataRequest x = req;
+      x.topics = topics;
+      wire::Writer w;
+      encode(w, x, v);
+      wire::Reader r(w.bytes());
+      EXPECT_EQ(decode_metadata_request(r, v), x);
+      EXPECT_TRUE(r.at_end());
+      test::expect_every_truncation_fails(w.bytes(), [v](wire::Reader& rr) { decode_metadata_request(rr, v); });
+    }
+  }
+}
+
+TEST(MetadataServer, RequestBytesFromTheSpec) {
+  // v12 (flexible): topics [topic id, name (nullable)], allow auto creation, include topic
+  // operations; an unknown tagged field on the topic and the top level is skipped.
+  test_bytes::Bytes b;
+  b.arr(1).raw(std::string(16, '\0')).str("ab").one_tag(3, {1, 2});
+  b.u8(1).u8(0).one_tag(0, {9});
+  wire::Reader r(b.b);
+  const auto req = decode_metadata_request(r, 12);
+  EXPECT_TRUE(r.at_end());
+  EXPECT_EQ(req, (MetadataRequest{std::vector<std::string>{"ab"}, true, false, false}));
+  // v0: an empty array is all topics; a null array is malformed.
+  const std::vector<uint8_t> v0_all = {0, 0, 0, 0};
+  wire::Reader r0(v0_all);
+  EXPECT_EQ(decode_metadata_request(r0, 0).topics, std::nullopt);
+  const std::vector<uint8_t> v0_null = {0xff, 0xff, 0xff, 0xff};
+  wire::Reader r0n(v0_null);
+  EXPECT_THROW(decode_metadata_request(r0n, 0), wire::DecodeError);
+  // v1: a null array is all topics, an empty one none.
+  wire::Reader r1(v0_null);
+  EXPECT_EQ(decode_metadata_request(r1, 1).topics, std::nullopt);
+  wire::Reader r1e(v0_all);
+  EXPECT_EQ(decode_metadata_request(r1e, 1).topics, std::vector<std::string>{});
+  // v10+: a topic by id (null name, or any non-zero id) cannot be represented: refused.
+  test_bytes::Bytes by_id;
+  by_id.arr(1).raw("0123456789abcdef").null_str().no_tags().u8(0).u8(0).no_tags();
+  wire::Reader ri(by_id.b);
+  EXPECT_THROW(decode_metadata_request(ri, 12), wire::DecodeError);
+  test_bytes::Bytes null_name;
+  null_name.arr(1).raw(std::string(16, '\0')).null_str().no_tags().u8(0).u8(0).no_tags();
+  wire::Reader rn(null_name.b);
+  EXPECT_THROW(decode_metadata_request(rn, 12), wire::DecodeError);
+}
+
+TEST(MetadataServer, HugeRequestCountsAreRefused) {
+  const std::vector<uint8_t> v4{0x7f, 0xff, 0xff, 0xff, 0, 1, 'a', 0};
+  wire::Reader a(v4);
+  EXPECT_THROW(decode_metadata_request(a, 4), wire::DecodeError);
+  // v10: 3 topics of at least 18 bytes cannot fit in 40.
+  std::vector<uint8_t> v10{4};
+  v10.resize(41, 0);
+  wire::Reader b(v10);
+  EXPECT_THROW(decode_metadata_request(b, 10), wire::DecodeError);
+  const std::vector<uint8_t> v9{0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0};
+  wire::Reader c(v9);
+  EXPECT_THROW(decode_metadata_request(c, 9), wire::DecodeError);
+  wire::Reader d(v9);
+  EXPECT_THROW(decode_metadata_request(d, 13), std::invalid_argument);
 }
 
 }  // namespace

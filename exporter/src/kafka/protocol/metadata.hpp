@@ -25,6 +25,7 @@ struct MetadataRequest {
   bool allow_auto_topic_creation = false;              // v4+
   bool include_cluster_authorized_operations = false;  // v8-10
   bool include_topic_authorized_operations = false;    // v8+
+  bool operator==(const MetadataRequest&) const = default;
 };
 
 struct MetadataResponseBroker {
@@ -32,6 +33,7 @@ struct MetadataResponseBroker {
   std::string host;
   int32_t port = 0;
   std::optional<std::string> rack;  // v1+
+  bool operator==(const MetadataResponseBroker&) const = default;
 };
 
 struct MetadataResponsePartition {
@@ -42,6 +44,7 @@ struct MetadataResponsePartition {
   std::vector<int32_t> replica_nodes;
   std::vector<int32_t> isr_nodes;
   std::vector<int32_t> offline_replicas;  // v5+
+  bool operator==(const MetadataResponsePartition&) const = default;
 };
 
 struct MetadataResponseTopic {
@@ -51,6 +54,7 @@ struct MetadataResponseTopic {
   bool is_internal = false;             // v1+
   std::vector<MetadataResponsePartition> partitions;
   int32_t topic_authorized_operations = INT32_MIN;  // v8+
+  bool operator==(const MetadataResponseTopic&) const = default;
 };
 
 struct MetadataResponse {
@@ -60,10 +64,21 @@ struct MetadataResponse {
   int32_t controller_id = -1;             // v1+
   std::vector<MetadataResponseTopic> topics;
   int32_t cluster_authorized_operations = INT32_MIN;  // v8-10
+  bool operator==(const MetadataResponse&) const = default;
 };
 
 // Body only. Topics are asked for by name (v10+ sends the zero topic id).
 void encode(wire::Writer& w, const MetadataRequest& request, int16_t version);
 MetadataResponse decode_metadata_response(wire::Reader& r, int16_t version);
+
+// Server side (fault server, demo broker front: it re-encodes the answers of librdkafka's mock
+// cluster after editing them). Fields the version lacks are not written.
+//
+// The request decoder reads a v0 empty topic array as nullopt (all topics, as encode writes
+// it). MetadataRequest names topics only: a v10+ topic asked for by id (null name) or with a
+// non-zero topic id is refused with DecodeError, since the struct could not say so.
+MetadataRequest decode_metadata_request(wire::Reader& r, int16_t version);
+// A null topic name below v12 throws std::invalid_argument (no earlier version can carry it).
+void encode(wire::Writer& w, const MetadataResponse& response, int16_t version);
 
 }  // namespace lagwatch::kafka::protocol
