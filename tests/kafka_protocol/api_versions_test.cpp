@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -103,13 +105,13 @@ TEST(ApiVersions, EncoderReproducesEveryCapturedRequest) {
 
 TEST(ApiVersions, LagwatchsRequestV3AndEmptyOlderRequests) {
   wire::Writer w;
-  encode(w, {"lagwatch", "1.2.3"}, 3);
+  encode(w, ApiVersionsRequest{"lagwatch", "1.2.3"}, 3);
   const std::vector<uint8_t> expected{0x09, 'l',  'a', 'g', 'w', 'a', 't', 'c',
                                       'h',  0x06, '1', '.', '2', '.', '3', 0x00};
   EXPECT_EQ(w.bytes(), expected);
   for (int16_t v : {0, 1, 2}) {
     wire::Writer old;
-    encode(old, {"lagwatch", "1.2.3"}, v);
+    encode(old, ApiVersionsRequest{"lagwatch", "1.2.3"}, v);
     EXPECT_TRUE(old.bytes().empty()) << v;
   }
 }
@@ -189,11 +191,128 @@ TEST(ApiVersions, TruncatedAndHostileResponsesAreRefused) {
 
 TEST(ApiVersions, VersionsOutsideTheImplementedRangeAreRefused) {
   wire::Writer w;
-  EXPECT_THROW(encode(w, {}, 4), std::invalid_argument);
-  EXPECT_THROW(encode(w, {}, -1), std::invalid_argument);
+  EXPECT_THROW(encode(w, ApiVersionsRequest{}, 4), std::invalid_argument);
+  EXPECT_THROW(encode(w, ApiVersionsRequest{}, -1), std::invalid_argument);
   const std::vector<uint8_t> body{0x00, 0x00, 0x00, 0x00, 0x00, 0x00};
   wire::Reader r(body);
   EXPECT_THROW(decode_api_versions_response(r, 4), std::invalid_argument);
+}
+
+// Server side (demo broker front): decode, edit, re-encode.
+
+TEST(ApiVersionsServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_api_versions_response(r, v); };
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::api_versions, 0, decode), 5);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::api_versions, 3, decode), 300);
+}
+
+TEST(ApiVersionsServer, EveryCapturedRequestDecodesAndReencodes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_api_versions_request(r, v); };
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::api_versions, 0, decode), 5);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::api_versions, 3, decode), 300);
+  // The Java tools name themselves "apache-kafka-java" 2.4.0 (KIP-511).
+  int java = 0;
+  for (const auto* f : test::frames_of(ApiKey::api_versions, 3)) {
+    wire::Reader r(test::request_body(*f));
+    const auto req = decode_api_versions_request(r, 3);
+    if (req.client_software_name == "apache-kafka-java") {
+      EXPECT_EQ(req.client_software_version, "2.4.0");
+      ++java;
+    }
+  }
+  EXPECT_GT(java, 0);
+}
+
+ApiVersionsResponse full_response(int16_t v, int16_t error_code = 0) {
+  ApiVersionsResponse resp;
+  resp.error_code = error_code;
+  resp.api_keys = {{3, 0, 12}, {10, 1, 5}, {18, 0, 3}};
+  if (v >= 1) resp.throttle_time_ms = 40;
+  resp.decoded_version = v;
+  return resp;
+}
+
+TEST(ApiVersionsServer, HandBuiltResponsesAndRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 3; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto resp = full_response(v);
+    wire::Writer w;
+    encode(w, resp, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_api_versions_response(r, v), resp);
+    EXPECT_TRUE(r.at_end());
+
+    ApiVersionsRequest req;
+    if (v >= 3) req = {"lagwatch", "0.9.0"};
+    wire::Writer wr;
+    encode(wr, req, v);
+    wire::Reader rr(wr.bytes());
+    EXPECT_EQ(decode_api_versions_request(rr, v), req);
+    EXPECT_TRUE(rr.at_end());
+    test::expect_every_truncation_fails(wr.bytes(), [v](wire::Reader& x) { decode_api_versions_request(x, v); });
+  }
+  // The v3 struct written at v0 loses the throttle time.
+  wire::Writer w0;
+  encode(w0, full_response(3), 0);
+  wire::Reader r0(w0.bytes());
+  EXPECT_EQ(decode_api_versions_response(r0, 0), full_response(0));
+}
+
+TEST(ApiVersionsServer, V3BytesFromTheSpec) {
+  // Response v3 (flexible): error, api_keys [key, min, max, tags], throttle, tags.
+  test_bytes::Bytes b;
+  b.i16(0).arr(2).i16(3).i16(0).i16(12).no_tags().i16(18).i16(0).i16(3).no_tags().i32(9).no_tags();
+  ApiVersionsResponse resp;
+  resp.api_keys = {{3, 0, 12}, {18, 0, 3}};
+  resp.throttle_time_ms = 9;
+  resp.decoded_version = 3;
+  wire::Writer w;
+  encode(w, resp, 3);
+  EXPECT_EQ(w.bytes(), b.b);
+  // A Kafka 3.x answer's feature tags (SupportedFeatures, tag 0) are skipped, not re-encoded.
+  test_bytes::Bytes tagged;
+  tagged.i16(0).arr(2).i16(3).i16(0).i16(12).no_tags().i16(18).i16(0).i16(3).no_tags().i32(9);
+  tagged.one_tag(0, {2, 14, 'k', 'r', 'a', 'f', 't', '.', 'v', 'e', 'r', 's', 'i', 'o', 'n', 0, 0, 0, 1, 0});
+  wire::Reader r(tagged.b);
+  EXPECT_EQ(decode_api_versions_response(r, 3), resp);
+  EXPECT_TRUE(r.at_end());
+
+  // Request v3: client software name and version (compact strings), tags; an unknown tag is
+  // skipped.
+  test_bytes::Bytes req;
+  req.str("kcat").str("1.7.1").one_tag(5, {1});
+  wire::Reader rq(req.b);
+  EXPECT_EQ(decode_api_versions_request(rq, 3), (ApiVersionsRequest{"kcat", "1.7.1"}));
+  EXPECT_TRUE(rq.at_end());
+  // v0-2 requests have no fields: nothing is read.
+  for (int16_t v = 0; v <= 2; ++v) {
+    wire::Reader empty(req.b);
+    EXPECT_EQ(decode_api_versions_request(empty, v), ApiVersionsRequest{});
+    EXPECT_EQ(empty.position(), 0u);
+  }
+}
+
+TEST(ApiVersionsServer, UnsupportedVersionAnswerIsWrittenInTheRequestedLayout) {
+  // KIP-511: the front answers an ApiVersions version it does not know with error 35 at v0.
+  const auto resp = full_response(0, 35);
+  wire::Writer w;
+  encode(w, resp, 0);
+  wire::Reader r(w.bytes());
+  const auto back = decode_api_versions_response(r, 3);  // the client asked for v3
+  EXPECT_EQ(back.decoded_version, 0);
+  EXPECT_EQ(back.error_code, 35);
+  EXPECT_EQ(back.api_keys, resp.api_keys);
+}
+
+TEST(ApiVersionsServer, HugeRequestAndResponseCountsAndBadVersionsAreRefused) {
+  const std::vector<uint8_t> huge_name{0xff, 0xff, 0xff, 0x7f, 'a', 0};
+  wire::Reader a(huge_name);
+  EXPECT_THROW(decode_api_versions_request(a, 3), wire::DecodeError);
+  wire::Reader b(huge_name);
+  EXPECT_THROW(decode_api_versions_request(b, 4), std::invalid_argument);
+  wire::Writer w;
+  EXPECT_THROW(encode(w, full_response(3), 4), std::invalid_argument);
+  EXPECT_THROW(encode(w, full_response(3), -1), std::invalid_argument);
 }
 
 }  // namespace

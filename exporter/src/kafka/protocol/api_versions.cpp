@@ -65,6 +65,31 @@ ApiVersionsResponse decode_api_versions_response(wire::Reader& r, int16_t versio
   return decode_as(r, version);
 }
 
+ApiVersionsRequest decode_api_versions_request(wire::Reader& r, int16_t version) {
+  wire::require_implemented(wire::ApiKey::api_versions, version);
+  ApiVersionsRequest out;
+  if (version < 3) return out;
+  out.client_software_name = r.string("client_software_name", true);
+  out.client_software_version = r.string("client_software_version", true);
+  r.skip_tagged_fields();
+  return out;
+}
+
+void encode(wire::Writer& w, const ApiVersionsResponse& response, int16_t version) {
+  wire::require_implemented(wire::ApiKey::api_versions, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::api_versions, version);
+  w.int16(response.error_code);
+  w.array_length(response.api_keys.size(), flexible);
+  for (const auto& k : response.api_keys) {
+    w.int16(k.api_key);
+    w.int16(k.min_version);
+    w.int16(k.max_version);
+    if (flexible) w.no_tagged_fields();
+  }
+  if (version >= 1) w.int32(response.throttle_time_ms);
+  if (flexible) w.no_tagged_fields();
+}
+
 std::map<int16_t, wire::VersionRange> version_ranges(const ApiVersionsResponse& response) {
   std::map<int16_t, wire::VersionRange> out;
   for (const auto& k : response.api_keys) out[k.api_key] = wire::VersionRange{k.min_version, k.max_version};

@@ -25,12 +25,14 @@ struct ApiVersionsRequest {
   // v3+ (compact strings). lagwatch sends "lagwatch" and its own version.
   std::string client_software_name;
   std::string client_software_version;
+  bool operator==(const ApiVersionsRequest&) const = default;
 };
 
 struct ApiVersionsResponseKey {
   int16_t api_key = 0;
   int16_t min_version = 0;
   int16_t max_version = 0;
+  bool operator==(const ApiVersionsResponseKey&) const = default;
 };
 
 struct ApiVersionsResponse {
@@ -40,11 +42,21 @@ struct ApiVersionsResponse {
   // The layout the body was actually read in: the requested version, or 0 when the broker
   // answered UNSUPPORTED_VERSION in the v0 layout (KIP-511).
   int16_t decoded_version = 0;
+  bool operator==(const ApiVersionsResponse&) const = default;
 };
 
 // Body only. v0-2 requests have no fields.
 void encode(wire::Writer& w, const ApiVersionsRequest& request, int16_t version);
 ApiVersionsResponse decode_api_versions_response(wire::Reader& r, int16_t version);
+
+// Server side (fault server, demo broker front). The request decoder reads v0-2 as no fields.
+// The response encoder writes `version`'s layout (decoded_version is not consulted): to answer
+// an ApiVersions version the front does not know (KIP-511), encode error_code 35 at version 0.
+// v3's tagged fields (SupportedFeatures, FinalizedFeaturesEpoch, FinalizedFeatures,
+// ZkMigrationReady, KIP-584/866) are skipped by the decoder and none is written: a re-encoded
+// Kafka 2.7+ answer loses them, which a client only notices when it uses feature flags.
+ApiVersionsRequest decode_api_versions_request(wire::Reader& r, int16_t version);
+void encode(wire::Writer& w, const ApiVersionsResponse& response, int16_t version);
 
 // The broker's range per API key. A key listed twice keeps its last range.
 std::map<int16_t, wire::VersionRange> version_ranges(const ApiVersionsResponse& response);
