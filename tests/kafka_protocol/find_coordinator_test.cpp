@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -114,11 +116,11 @@ TEST(FindCoordinator, RequestLayouts) {
   EXPECT_EQ(encoded({{"ab", "c"}}, 4), v4);
   EXPECT_EQ(encoded({{"ab", "c"}}, 5), v4);
   wire::Writer w;
-  EXPECT_THROW(encode(w, {{"a", "b"}}, 3), std::invalid_argument);
-  EXPECT_THROW(encode(w, {{}}, 2), std::invalid_argument);
-  EXPECT_THROW(encode(w, {{"a"}, kCoordinatorTransaction}, 0), std::invalid_argument);
-  EXPECT_THROW(encode(w, {{"a"}}, 6), std::invalid_argument);
-  EXPECT_THROW(encode(w, {{"a"}}, -1), std::invalid_argument);
+  EXPECT_THROW(encode(w, FindCoordinatorRequest{{"a", "b"}}, 3), std::invalid_argument);
+  EXPECT_THROW(encode(w, FindCoordinatorRequest{{}}, 2), std::invalid_argument);
+  EXPECT_THROW(encode(w, FindCoordinatorRequest{{"a"}, kCoordinatorTransaction}, 0), std::invalid_argument);
+  EXPECT_THROW(encode(w, FindCoordinatorRequest{{"a"}}, 6), std::invalid_argument);
+  EXPECT_THROW(encode(w, FindCoordinatorRequest{{"a"}}, -1), std::invalid_argument);
 }
 
 TEST(FindCoordinator, V0AndV1ResponseLayouts) {
@@ -196,6 +198,134 @@ TEST(FindCoordinator, TruncatedCapturedResponsesAreRefused) {
   const std::vector<uint8_t> body(16, 0);
   wire::Reader r(body);
   EXPECT_THROW(decode_find_coordinator_response(r, 6), std::invalid_argument);
+}
+
+// Server side (demo broker front): decode, edit, re-encode.
+
+TEST(FindCoordinatorServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_find_coordinator_response(r, v); };
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::find_coordinator, 2, decode), 50);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::find_coordinator, 3, decode), 50);
+}
+
+TEST(FindCoordinatorServer, EveryCapturedRequestDecodesAndReencodes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_find_coordinator_request(r, v); };
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::find_coordinator, 2, decode), 50);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::find_coordinator, 3, decode), 50);
+  for (const auto* f : test::frames_of(ApiKey::find_coordinator)) {
+    wire::Reader r(test::request_body(*f));
+    const auto req = decode_find_coordinator_request(r, f->api_version);
+    ASSERT_EQ(req.coordinator_keys.size(), 1u);
+    EXPECT_FALSE(req.coordinator_keys[0].empty());
+  }
+}
+
+FindCoordinatorResponse full_response(int16_t v) {
+  FindCoordinatorResponse resp;
+  if (v >= 1) resp.throttle_time_ms = 15;
+  FindCoordinatorResponseCoordinator c;
+  if (v >= 4) c.key = "billing";
+  c.node_id = 2;
+  c.host = "kafka-2";
+  c.port = 19093;
+  c.error_code = 0;
+  if (v >= 1) c.error_message = "NONE";
+  resp.coordinators.push_back(c);
+  if (v >= 4) {
+    FindCoordinatorResponseCoordinator bad;
+    bad.key = "";
+    bad.error_code = 15;  // COORDINATOR_NOT_AVAILABLE
+    bad.error_message = "The coordinator is not available.";
+    resp.coordinators.push_back(bad);
+  }
+  return resp;
+}
+
+TEST(FindCoordinatorServer, HandBuiltResponsesAndRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 5; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto resp = full_response(v);
+    wire::Writer w;
+    encode(w, resp, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_find_coordinator_response(r, v), resp);
+    EXPECT_TRUE(r.at_end());
+
+    FindCoordinatorRequest req;
+    req.coordinator_keys = {"billing"};
+    if (v >= 4) req.coordinator_keys.push_back("audit");
+    if (v >= 1) req.key_type = kCoordinatorTransaction;
+    wire::Writer wr;
+    encode(wr, req, v);
+    wire::Reader rr(wr.bytes());
+    EXPECT_EQ(decode_find_coordinator_request(rr, v), req);
+    EXPECT_TRUE(rr.at_end());
+    test::expect_every_truncation_fails(wr.bytes(), [v](wire::Reader& x) { decode_find_coordinator_request(x, v); });
+  }
+}
+
+TEST(FindCoordinatorServer, V0To3CarryExactlyOneCoordinator) {
+  auto two = full_response(4);
+  for (int16_t v = 0; v <= 3; ++v) {
+    wire::Writer w;
+    EXPECT_THROW(encode(w, two, v), std::invalid_argument) << v;
+    EXPECT_THROW(encode(w, FindCoordinatorResponse{}, v), std::invalid_argument) << v;
+  }
+  // v4 writes any number, none included.
+  wire::Writer w;
+  encode(w, FindCoordinatorResponse{}, 4);
+  EXPECT_EQ(w.bytes(), (std::vector<uint8_t>{0, 0, 0, 0, 1, 0}));
+  // v0 has no throttle time or message: the v3 fields are dropped.
+  wire::Writer w0;
+  encode(w0, full_response(3), 0);
+  wire::Reader r0(w0.bytes());
+  EXPECT_EQ(decode_find_coordinator_response(r0, 0), full_response(0));
+  EXPECT_THROW(encode(w0, full_response(3), 6), std::invalid_argument);
+}
+
+TEST(FindCoordinatorServer, FlexibleBytesFromTheSpec) {
+  // Response v4: throttle, coordinators [key, node, host, port, error, message, tags], tags.
+  test_bytes::Bytes b;
+  b.i32(0).arr(1).str("g").i32(1).str("h").i32(9092).i16(0).null_str().no_tags().no_tags();
+  FindCoordinatorResponse resp;
+  resp.coordinators = {{"g", 1, "h", 9092, 0, std::nullopt}};
+  wire::Writer w;
+  encode(w, resp, 4);
+  EXPECT_EQ(w.bytes(), b.b);
+  // Response v3: throttle, error, message, node, host, port, tags (no key).
+  test_bytes::Bytes b3;
+  b3.i32(0).i16(0).str("NONE").i32(1).str("h").i32(9092).no_tags();
+  resp.coordinators[0].key.clear();
+  resp.coordinators[0].error_message = "NONE";
+  wire::Writer w3;
+  encode(w3, resp, 3);
+  EXPECT_EQ(w3.bytes(), b3.b);
+  // Request v4: key type, coordinator keys, tags (an unknown tag skipped).
+  test_bytes::Bytes req;
+  req.u8(0).arr(2).str("a").str("bc").one_tag(1, {0});
+  wire::Reader r(req.b);
+  EXPECT_EQ(decode_find_coordinator_request(r, 4), (FindCoordinatorRequest{{"a", "bc"}, kCoordinatorGroup}));
+  EXPECT_TRUE(r.at_end());
+  // Request v3: key, key type, tags.
+  test_bytes::Bytes req3;
+  req3.str("billing").u8(1).no_tags();
+  wire::Reader r3(req3.b);
+  EXPECT_EQ(decode_find_coordinator_request(r3, 3), (FindCoordinatorRequest{{"billing"}, kCoordinatorTransaction}));
+  EXPECT_TRUE(r3.at_end());
+}
+
+TEST(FindCoordinatorServer, HugeRequestCountsAreRefused) {
+  const std::vector<uint8_t> v4{0, 0xff, 0xff, 0xff, 0xff, 0x0f, 0};
+  wire::Reader a(v4);
+  EXPECT_THROW(decode_find_coordinator_request(a, 4), wire::DecodeError);
+  const std::vector<uint8_t> v5{0, 10, 2, 'a', 0};  // 9 keys, 3 bytes left
+  wire::Reader b(v5);
+  EXPECT_THROW(decode_find_coordinator_request(b, 5), wire::DecodeError);
+  const std::vector<uint8_t> long_key{0x7f, 0xff, 'a', 0};
+  wire::Reader c(long_key);
+  EXPECT_THROW(decode_find_coordinator_request(c, 2), wire::DecodeError);
+  wire::Reader d(long_key);
+  EXPECT_THROW(decode_find_coordinator_request(d, 6), std::invalid_argument);
 }
 
 }  // namespace

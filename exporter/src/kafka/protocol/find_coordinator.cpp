@@ -62,4 +62,53 @@ FindCoordinatorResponse decode_find_coordinator_response(wire::Reader& r, int16_
   return out;
 }
 
+FindCoordinatorRequest decode_find_coordinator_request(wire::Reader& r, int16_t version) {
+  wire::require_implemented(wire::ApiKey::find_coordinator, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
+  FindCoordinatorRequest out;
+  if (version < 4) out.coordinator_keys.push_back(r.string("key", flexible));
+  if (version >= 1) out.key_type = r.int8("key_type");
+  if (version >= 4) {
+    // Smallest key: an empty compact string.
+    const size_t n = r.count("coordinator_keys", flexible, 1);
+    out.coordinator_keys.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      auto s = r.scope("coordinator_keys", i);
+      out.coordinator_keys.push_back(r.string("key", flexible));
+    }
+  }
+  if (flexible) r.skip_tagged_fields();
+  return out;
+}
+
+void encode(wire::Writer& w, const FindCoordinatorResponse& response, int16_t version) {
+  wire::require_implemented(wire::ApiKey::find_coordinator, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::find_coordinator, version);
+  if (version >= 1) w.int32(response.throttle_time_ms);
+  if (version < 4) {
+    if (response.coordinators.size() != 1)
+      throw std::invalid_argument("FindCoordinator v" + std::to_string(version) +
+                                  " answers exactly one coordinator, not " +
+                                  std::to_string(response.coordinators.size()));
+    const auto& c = response.coordinators.front();
+    w.int16(c.error_code);
+    if (version >= 1) w.nullable_string(c.error_message, flexible);
+    w.int32(c.node_id);
+    w.string(c.host, flexible);
+    w.int32(c.port);
+  } else {
+    w.array_length(response.coordinators.size(), flexible);
+    for (const auto& c : response.coordinators) {
+      w.string(c.key, flexible);
+      w.int32(c.node_id);
+      w.string(c.host, flexible);
+      w.int32(c.port);
+      w.int16(c.error_code);
+      w.nullable_string(c.error_message, flexible);
+      if (flexible) w.no_tagged_fields();
+    }
+  }
+  if (flexible) w.no_tagged_fields();
+}
+
 }  // namespace lagwatch::kafka::protocol

@@ -22,6 +22,7 @@ struct FindCoordinatorRequest {
   // v4+: CoordinatorKeys. v0-3 carry exactly one key (the spec's Key); encode refuses more.
   std::vector<std::string> coordinator_keys;
   int8_t key_type = kCoordinatorGroup;  // v1+; v0 knows only groups
+  bool operator==(const FindCoordinatorRequest&) const = default;
 };
 
 struct FindCoordinatorResponseCoordinator {
@@ -31,12 +32,14 @@ struct FindCoordinatorResponseCoordinator {
   int32_t port = -1;
   int16_t error_code = 0;
   std::optional<std::string> error_message;  // v1+ (Kafka 2.4 sends "NONE" for no error)
+  bool operator==(const FindCoordinatorResponseCoordinator&) const = default;
 };
 
 struct FindCoordinatorResponse {
   int32_t throttle_time_ms = 0;  // v1+
   // v4+: the answer's Coordinators; v0-3: one entry built from the top-level fields.
   std::vector<FindCoordinatorResponseCoordinator> coordinators;
+  bool operator==(const FindCoordinatorResponse&) const = default;
 };
 
 // Body only.
@@ -44,5 +47,12 @@ void encode(wire::Writer& w, const FindCoordinatorRequest& request, int16_t vers
 // `requested_key` fills coordinators[0].key for v0-3.
 FindCoordinatorResponse decode_find_coordinator_response(wire::Reader& r, int16_t version,
                                                          std::string_view requested_key = {});
+
+// Server side (fault server, demo broker front). Fields the version lacks are not written.
+// The request decoder puts v0-3's single key in coordinator_keys. The response encoder writes
+// v0-3's top-level fields from the one coordinator entry (its key is not on the wire) and
+// throws std::invalid_argument unless there is exactly one.
+FindCoordinatorRequest decode_find_coordinator_request(wire::Reader& r, int16_t version);
+void encode(wire::Writer& w, const FindCoordinatorResponse& response, int16_t version);
 
 }  // namespace lagwatch::kafka::protocol
