@@ -9,6 +9,8 @@
 
 #include "captures.hpp"
 #include "kafka/wire/api.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -306,6 +308,151 @@ TEST(DescribeConfigs, TruncatedResponsesAndHugeCountsAreRefused) {
   w.int32(0x7fffffff);  // configs
   wire::Reader r(w.bytes());
   EXPECT_THROW(decode_describe_configs_response(r, 1), wire::DecodeError);
+}
+
+// Server side (demo broker front, which answers DescribeConfigs itself).
+
+TEST(DescribeConfigsServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_describe_configs_response(r, v); };
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::describe_configs, 1, decode), 5);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::describe_configs, 2, decode), 5);
+}
+
+TEST(DescribeConfigsServer, EveryCapturedRequestDecodesAndReencodes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_describe_configs_request(r, v); };
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::describe_configs, 1, decode), 5);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::describe_configs, 2, decode), 5);
+  // kafka-topics --describe --topic orders: one topic resource, all keys, no synonyms.
+  bool orders = false;
+  for (const auto* f : test::frames_of(ApiKey::describe_configs, 2)) {
+    wire::Reader r(test::request_body(*f));
+    const auto req = decode_describe_configs_request(r, 2);
+    if (req == DescribeConfigsRequest{{{kConfigResourceTopic, "orders", std::nullopt}}, false, false}) orders = true;
+  }
+  EXPECT_TRUE(orders);
+}
+
+// Every field `v` carries set to a value other than its default.
+DescribeConfigsResponse full_response(int16_t v) {
+  DescribeConfigsResponse resp;
+  resp.throttle_time_ms = 3;
+  DescribeConfigsResult topic;
+  topic.resource_type = kConfigResourceTopic;
+  topic.resource_name = "strict";
+  DescribeConfigsResourceResult mir;
+  mir.name = "min.insync.replicas";
+  mir.value = "3";
+  mir.read_only = true;
+  mir.is_sensitive = false;
+  if (v == 0) {
+    mir.is_default = false;
+  } else {
+    mir.config_source = kConfigSourceDynamicTopic;
+    mir.synonyms = {{"min.insync.replicas", "3", kConfigSourceDynamicTopic},
+                    {"min.insync.replicas", "1", kConfigSourceDefault}};
+  }
+  if (v >= 3) {
+    mir.config_type = 3;  // INT
+    mir.documentation = "The minimum number of replicas that must acknowledge a write.";
+  }
+  DescribeConfigsResourceResult secret;
+  secret.name = "sasl.jaas.config";
+  secret.value = std::nullopt;
+  secret.is_sensitive = true;
+  secret.is_default = true;
+  if (v >= 1) secret.config_source = kConfigSourceDefault;
+  if (v >= 3) secret.config_type = 9;  // PASSWORD
+  topic.configs = {mir, secret};
+  DescribeConfigsResult missing;
+  missing.error_code = 3;  // UNKNOWN_TOPIC_OR_PARTITION
+  missing.error_message = "Topic gone does not exist.";
+  missing.resource_type = kConfigResourceTopic;
+  missing.resource_name = "gone";
+  resp.results = {topic, missing};
+  return resp;
+}
+
+TEST(DescribeConfigsServer, HandBuiltResponsesAndRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 4; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto resp = full_response(v);
+    wire::Writer w;
+    encode(w, resp, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_describe_configs_response(r, v), resp);
+    EXPECT_TRUE(r.at_end());
+
+    DescribeConfigsRequest req;
+    req.resources = {{kConfigResourceTopic, "orders", std::vector<std::string>{"retention.ms", "cleanup.policy"}},
+                     {kConfigResourceBroker, "1", std::nullopt},
+                     {kConfigResourceBroker, "", std::vector<std::string>{}}};
+    if (v >= 1) req.include_synonyms = true;
+    if (v >= 3) req.include_documentation = true;
+    wire::Writer wr;
+    encode(wr, req, v);
+    wire::Reader rr(wr.bytes());
+    EXPECT_EQ(decode_describe_configs_request(rr, v), req);
+    EXPECT_TRUE(rr.at_end());
+    test::expect_every_truncation_fails(wr.bytes(), [v](wire::Reader& x) { decode_describe_configs_request(x, v); });
+  }
+  // Fields a version lacks are not written: the v4 struct at v1 loses type and documentation.
+  wire::Writer w1;
+  encode(w1, full_response(4), 1);
+  wire::Reader r1(w1.bytes());
+  EXPECT_EQ(decode_describe_configs_response(r1, 1), full_response(1));
+  wire::Writer bad;
+  EXPECT_THROW(encode(bad, full_response(4), 5), std::invalid_argument);
+}
+
+TEST(DescribeConfigsServer, V4BytesFromTheSpec) {
+  // Response v4 (flexible): throttle, results [error, message, type, name, configs [name,
+  // value, read_only, source, sensitive, synonyms [name, value, source, tags], type,
+  // documentation, tags], tags], tags.
+  test_bytes::Bytes b;
+  b.i32(0).arr(1).i16(0).null_str().u8(2).str("t").arr(1);
+  b.str("retention.ms").str("1000").u8(0).u8(1).u8(0).arr(1).str("retention.ms").str("1000").u8(1).no_tags();
+  b.u8(5).null_str().no_tags();
+  b.no_tags().no_tags();
+  DescribeConfigsResourceResult c;
+  c.name = "retention.ms";
+  c.value = "1000";
+  c.config_source = kConfigSourceDynamicTopic;
+  c.synonyms = {{"retention.ms", "1000", kConfigSourceDynamicTopic}};
+  c.config_type = 5;  // LONG
+  DescribeConfigsResponse resp;
+  resp.results = {{0, std::nullopt, kConfigResourceTopic, "t", {c}}};
+  wire::Writer w;
+  encode(w, resp, 4);
+  EXPECT_EQ(w.bytes(), b.b);
+  wire::Reader r(b.b);
+  EXPECT_EQ(decode_describe_configs_response(r, 4), resp);
+  // Request v4: resources [type, name, keys (nullable), tags], synonyms, documentation, tags.
+  test_bytes::Bytes q;
+  q.arr(2).u8(2).str("t").arr(1).str("a").no_tags().u8(4).str("1").null_str().one_tag(2, {7}).u8(1).u8(0).no_tags();
+  wire::Reader rq(q.b);
+  const DescribeConfigsRequest want{
+      {{kConfigResourceTopic, "t", std::vector<std::string>{"a"}}, {kConfigResourceBroker, "1", std::nullopt}},
+      true,
+      false};
+  EXPECT_EQ(decode_describe_configs_request(rq, 4), want);
+  EXPECT_TRUE(rq.at_end());
+}
+
+TEST(DescribeConfigsServer, HugeRequestCountsAreRefused) {
+  // v1: 2^31-1 resources.
+  const std::vector<uint8_t> resources{0x7f, 0xff, 0xff, 0xff, 2, 0, 0, 0xff, 0xff, 0xff, 0xff, 0};
+  wire::Reader a(resources);
+  EXPECT_THROW(decode_describe_configs_request(a, 1), wire::DecodeError);
+  // v1: one resource with 2^30 configuration keys.
+  const std::vector<uint8_t> keys{0, 0, 0, 1, 2, 0, 1, 't', 0x40, 0, 0, 0, 0, 1, 'a', 0};
+  wire::Reader b(keys);
+  EXPECT_THROW(decode_describe_configs_request(b, 1), wire::DecodeError);
+  // v4: 2^32-2 resources.
+  const std::vector<uint8_t> compact{0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0, 0};
+  wire::Reader c(compact);
+  EXPECT_THROW(decode_describe_configs_request(c, 4), wire::DecodeError);
+  wire::Reader d(compact);
+  EXPECT_THROW(decode_describe_configs_request(d, 5), std::invalid_argument);
 }
 
 }  // namespace

@@ -95,4 +95,72 @@ DescribeConfigsResponse decode_describe_configs_response(wire::Reader& r, int16_
   return out;
 }
 
+DescribeConfigsRequest decode_describe_configs_request(wire::Reader& r, int16_t version) {
+  wire::require_implemented(wire::ApiKey::describe_configs, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::describe_configs, version);
+  DescribeConfigsRequest out;
+  // Smallest resource: type, empty name, null keys (and the tag section when flexible).
+  const size_t n = r.count("resources", flexible, flexible ? 4 : 7);
+  out.resources.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto s = r.scope("resources", i);
+    DescribeConfigsResource res;
+    res.resource_type = r.int8("resource_type");
+    res.resource_name = r.string("resource_name", flexible);
+    const int32_t nk = r.array_length("configuration_keys", flexible, flexible ? 1 : 2);
+    if (nk >= 0) {
+      res.configuration_keys.emplace();
+      res.configuration_keys->reserve(static_cast<size_t>(nk));
+      for (int32_t k = 0; k < nk; ++k) {
+        auto ks = r.scope("configuration_keys", static_cast<size_t>(k));
+        res.configuration_keys->push_back(r.string("key", flexible));
+      }
+    }
+    if (flexible) r.skip_tagged_fields();
+    out.resources.push_back(std::move(res));
+  }
+  if (version >= 1) out.include_synonyms = r.boolean("include_synonyms");
+  if (version >= 3) out.include_documentation = r.boolean("include_documentation");
+  if (flexible) r.skip_tagged_fields();
+  return out;
+}
+
+void encode(wire::Writer& w, const DescribeConfigsResponse& response, int16_t version) {
+  wire::require_implemented(wire::ApiKey::describe_configs, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::describe_configs, version);
+  w.int32(response.throttle_time_ms);
+  w.array_length(response.results.size(), flexible);
+  for (const auto& res : response.results) {
+    w.int16(res.error_code);
+    w.nullable_string(res.error_message, flexible);
+    w.int8(res.resource_type);
+    w.string(res.resource_name, flexible);
+    w.array_length(res.configs.size(), flexible);
+    for (const auto& c : res.configs) {
+      w.string(c.name, flexible);
+      w.nullable_string(c.value, flexible);
+      w.boolean(c.read_only);
+      if (version == 0) w.boolean(c.is_default);
+      if (version >= 1) w.int8(c.config_source);
+      w.boolean(c.is_sensitive);
+      if (version >= 1) {
+        w.array_length(c.synonyms.size(), flexible);
+        for (const auto& syn : c.synonyms) {
+          w.string(syn.name, flexible);
+          w.nullable_string(syn.value, flexible);
+          w.int8(syn.source);
+          if (flexible) w.no_tagged_fields();
+        }
+      }
+      if (version >= 3) {
+        w.int8(c.config_type);
+        w.nullable_string(c.documentation, flexible);
+      }
+      if (flexible) w.no_tagged_fields();
+    }
+    if (flexible) w.no_tagged_fields();
+  }
+  if (flexible) w.no_tagged_fields();
+}
+
 }  // namespace lagwatch::kafka::protocol

@@ -30,18 +30,21 @@ struct DescribeConfigsResource {
   int8_t resource_type = kConfigResourceTopic;
   std::string resource_name;  // topic name, broker id ("1"), or "" for the cluster default
   std::optional<std::vector<std::string>> configuration_keys;  // null: all
+  bool operator==(const DescribeConfigsResource&) const = default;
 };
 
 struct DescribeConfigsRequest {
   std::vector<DescribeConfigsResource> resources;
   bool include_synonyms = false;       // v1+; set below v1 throws std::invalid_argument
   bool include_documentation = false;  // v3+; set below v3 throws std::invalid_argument
+  bool operator==(const DescribeConfigsRequest&) const = default;
 };
 
 struct DescribeConfigsSynonym {
   std::string name;
   std::optional<std::string> value;
   int8_t source = 0;
+  bool operator==(const DescribeConfigsSynonym&) const = default;
 };
 
 struct DescribeConfigsResourceResult {
@@ -56,6 +59,7 @@ struct DescribeConfigsResourceResult {
   std::vector<DescribeConfigsSynonym> synonyms;  // v1+, when requested
   int8_t config_type = 0;                        // v3+ (1 BOOLEAN, 2 STRING, 3 INT, ...)
   std::optional<std::string> documentation;      // v3+, when requested
+  bool operator==(const DescribeConfigsResourceResult&) const = default;
 };
 
 struct DescribeConfigsResult {
@@ -64,14 +68,22 @@ struct DescribeConfigsResult {
   int8_t resource_type = 0;
   std::string resource_name;
   std::vector<DescribeConfigsResourceResult> configs;
+  bool operator==(const DescribeConfigsResult&) const = default;
 };
 
 struct DescribeConfigsResponse {
   int32_t throttle_time_ms = 0;
   std::vector<DescribeConfigsResult> results;
+  bool operator==(const DescribeConfigsResponse&) const = default;
 };
 
 void encode(wire::Writer& w, const DescribeConfigsRequest& request, int16_t version);
 DescribeConfigsResponse decode_describe_configs_response(wire::Reader& r, int16_t version);
+
+// Server side (fault server, demo broker front, which answers DescribeConfigs itself). Fields
+// the version lacks are not written: v0 writes is_default, v1+ config_source (is_default is
+// derived from it on decode), v1+ synonyms, v3+ config_type and documentation.
+DescribeConfigsRequest decode_describe_configs_request(wire::Reader& r, int16_t version);
+void encode(wire::Writer& w, const DescribeConfigsResponse& response, int16_t version);
 
 }  // namespace lagwatch::kafka::protocol
