@@ -9,6 +9,8 @@
 
 #include "captures.hpp"
 #include "kafka/wire/api.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -154,6 +156,99 @@ TEST(ListGroups, TruncatedResponsesAndHugeCountsAreRefused) {
   EXPECT_THROW(decode_list_groups_response(r, 0), wire::DecodeError);
   wire::Reader r2(w.bytes());
   EXPECT_THROW(decode_list_groups_response(r2, -1), std::invalid_argument);
+}
+
+// Server side (demo broker front, which answers ListGroups itself).
+
+TEST(ListGroupsServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_list_groups_response(r, v); };
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::list_groups, 0, decode), 20);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::list_groups, 3, decode), 40);
+}
+
+TEST(ListGroupsServer, EveryCapturedRequestDecodesAndReencodes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_list_groups_request(r, v); };
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::list_groups, 0, decode), 20);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::list_groups, 3, decode), 30);  // 27 have trailing bytes
+}
+
+ListGroupsResponse full_response(int16_t v) {
+  ListGroupsResponse resp;
+  if (v >= 1) resp.throttle_time_ms = 11;
+  resp.error_code = 0;
+  resp.groups = {{"billing", "consumer", v >= 4 ? "Stable" : "", v >= 5 ? "classic" : ""},
+                 {"offsets-only", "", v >= 4 ? "Empty" : "", v >= 5 ? "consumer" : ""}};
+  return resp;
+}
+
+TEST(ListGroupsServer, HandBuiltResponsesAndRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 5; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto resp = full_response(v);
+    wire::Writer w;
+    encode(w, resp, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_list_groups_response(r, v), resp);
+    EXPECT_TRUE(r.at_end());
+    ListGroupsResponse err;
+    err.error_code = 15;  // COORDINATOR_NOT_AVAILABLE
+    wire::Writer we;
+    encode(we, err, v);
+    wire::Reader re(we.bytes());
+    EXPECT_EQ(decode_list_groups_response(re, v), err);
+
+    ListGroupsRequest req;
+    if (v >= 4) req.states_filter = {"Stable", "PreparingRebalance"};
+    if (v >= 5) req.types_filter = {"classic"};
+    wire::Writer wr;
+    encode(wr, req, v);
+    wire::Reader rr(wr.bytes());
+    EXPECT_EQ(decode_list_groups_request(rr, v), req);
+    EXPECT_TRUE(rr.at_end());
+    test::expect_every_truncation_fails(wr.bytes(), [v](wire::Reader& x) { decode_list_groups_request(x, v); });
+  }
+  // The v5 struct at v3 loses state and type.
+  wire::Writer w3;
+  encode(w3, full_response(5), 3);
+  wire::Reader r3(w3.bytes());
+  EXPECT_EQ(decode_list_groups_response(r3, 3), full_response(3));
+  EXPECT_THROW(encode(w3, full_response(5), 6), std::invalid_argument);
+}
+
+TEST(ListGroupsServer, V5BytesFromTheSpec) {
+  // Response v5: throttle, error, groups [id, protocol type, state, type, tags], tags.
+  test_bytes::Bytes b;
+  b.i32(0).i16(0).arr(1).str("g").str("consumer").str("Stable").str("classic").no_tags().no_tags();
+  ListGroupsResponse resp;
+  resp.groups = {{"g", "consumer", "Stable", "classic"}};
+  wire::Writer w;
+  encode(w, resp, 5);
+  EXPECT_EQ(w.bytes(), b.b);
+  // Request v5: states filter, types filter, tags (an unknown tag skipped).
+  test_bytes::Bytes q;
+  q.arr(1).str("Empty").arr(0).one_tag(4, {1, 2});
+  wire::Reader r(q.b);
+  EXPECT_EQ(decode_list_groups_request(r, 5), (ListGroupsRequest{{"Empty"}, {}}));
+  EXPECT_TRUE(r.at_end());
+  // v0-2 requests have no fields; v3 only the tag section.
+  const std::vector<uint8_t> tags{0};
+  wire::Reader r3(tags);
+  EXPECT_EQ(decode_list_groups_request(r3, 3), ListGroupsRequest{});
+  EXPECT_TRUE(r3.at_end());
+  wire::Reader r2(tags);
+  EXPECT_EQ(decode_list_groups_request(r2, 2), ListGroupsRequest{});
+  EXPECT_EQ(r2.position(), 0u);
+}
+
+TEST(ListGroupsServer, HugeRequestCountsAreRefused) {
+  const std::vector<uint8_t> states{0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0};
+  wire::Reader a(states);
+  EXPECT_THROW(decode_list_groups_request(a, 4), wire::DecodeError);
+  const std::vector<uint8_t> types{1, 100, 2, 'a', 0};  // 99 types, 3 bytes left
+  wire::Reader b(types);
+  EXPECT_THROW(decode_list_groups_request(b, 5), wire::DecodeError);
+  wire::Reader c(types);
+  EXPECT_THROW(decode_list_groups_request(c, 6), std::invalid_argument);
 }
 
 }  // namespace

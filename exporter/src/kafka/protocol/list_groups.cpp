@@ -49,4 +49,46 @@ ListGroupsResponse decode_list_groups_response(wire::Reader& r, int16_t version)
   return out;
 }
 
+namespace {
+
+std::vector<std::string> read_strings(wire::Reader& r, const char* field, bool flexible) {
+  // Smallest element: an empty string.
+  const size_t n = r.count(field, flexible, flexible ? 1 : 2);
+  std::vector<std::string> out;
+  out.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto s = r.scope(field, i);
+    out.push_back(r.string(field, flexible));
+  }
+  return out;
+}
+
+}  // namespace
+
+ListGroupsRequest decode_list_groups_request(wire::Reader& r, int16_t version) {
+  wire::require_implemented(wire::ApiKey::list_groups, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::list_groups, version);
+  ListGroupsRequest out;
+  if (version >= 4) out.states_filter = read_strings(r, "states_filter", flexible);
+  if (version >= 5) out.types_filter = read_strings(r, "types_filter", flexible);
+  if (flexible) r.skip_tagged_fields();
+  return out;
+}
+
+void encode(wire::Writer& w, const ListGroupsResponse& response, int16_t version) {
+  wire::require_implemented(wire::ApiKey::list_groups, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::list_groups, version);
+  if (version >= 1) w.int32(response.throttle_time_ms);
+  w.int16(response.error_code);
+  w.array_length(response.groups.size(), flexible);
+  for (const auto& g : response.groups) {
+    w.string(g.group_id, flexible);
+    w.string(g.protocol_type, flexible);
+    if (version >= 4) w.string(g.group_state, flexible);
+    if (version >= 5) w.string(g.group_type, flexible);
+    if (flexible) w.no_tagged_fields();
+  }
+  if (flexible) w.no_tagged_fields();
+}
+
 }  // namespace lagwatch::kafka::protocol
