@@ -10,6 +10,8 @@
 #include "captures.hpp"
 #include "kafka/protocol/consumer_protocol.hpp"
 #include "kafka/wire/api.hpp"
+#include "server_side.hpp"
+#include "spec_bytes.hpp"
 #include "truncation.hpp"
 
 namespace lagwatch::kafka::protocol {
@@ -211,6 +213,112 @@ TEST(DescribeGroups, TruncatedResponsesAndHugeCountsAreRefused) {
   w.int32(0x7fffffff);  // members
   wire::Reader r(w.bytes());
   EXPECT_THROW(decode_describe_groups_response(r, 0), wire::DecodeError);
+}
+
+// Server side (demo broker front, which answers DescribeGroups itself).
+
+TEST(DescribeGroupsServer, EveryCapturedResponseReencodesToTheSameBytes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_describe_groups_response(r, v); };
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::describe_groups, 0, decode), 20);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::describe_groups, 4, decode), 5);
+  EXPECT_GT(test::expect_captured_responses_reencode(ApiKey::describe_groups, 5, decode), 40);
+}
+
+TEST(DescribeGroupsServer, EveryCapturedRequestDecodesAndReencodes) {
+  const auto decode = [](wire::Reader& r, int16_t v) { return decode_describe_groups_request(r, v); };
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::describe_groups, 0, decode), 20);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::describe_groups, 4, decode), 5);
+  EXPECT_GT(test::expect_captured_requests_reencode(ApiKey::describe_groups, 5, decode), 40);
+}
+
+DescribeGroupsResponse full_response(int16_t v) {
+  DescribeGroupsResponse resp;
+  if (v >= 1) resp.throttle_time_ms = 8;
+  DescribedGroup g;
+  g.group_id = "billing";
+  g.group_state = "Stable";
+  g.protocol_type = "consumer";
+  g.protocol_data = "range";
+  DescribedGroupMember m;
+  m.member_id = "billing-1-3f2a";
+  if (v >= 4) m.group_instance_id = "billing-static-1";
+  m.client_id = "billing-1";
+  m.client_host = "/127.0.0.1";
+  m.member_metadata = {0, 1, 0, 0, 0, 1, 0, 6, 'o', 'r', 'd', 'e', 'r', 's', 0xff, 0xff, 0xff, 0xff};
+  m.member_assignment = {0, 1, 0, 0, 0, 1, 0, 6, 'o', 'r', 'd', 'e', 'r', 's', 0, 0, 0, 1, 0, 0, 0, 2};
+  DescribedGroupMember m2 = m;
+  m2.member_id = "billing-2-9c1d";
+  m2.group_instance_id = std::nullopt;
+  m2.member_assignment.clear();
+  g.members = {m, m2};
+  if (v >= 3) g.authorized_operations = 0x0f80;
+  DescribedGroup dead;
+  dead.error_code = 16;  // NOT_COORDINATOR
+  dead.group_id = "elsewhere";
+  dead.group_state = "Dead";
+  resp.groups = {g, dead};
+  return resp;
+}
+
+TEST(DescribeGroupsServer, HandBuiltResponsesAndRequestsRoundTripAtEveryVersion) {
+  for (int16_t v = 0; v <= 5; ++v) {
+    SCOPED_TRACE("v" + std::to_string(v));
+    const auto resp = full_response(v);
+    wire::Writer w;
+    encode(w, resp, v);
+    wire::Reader r(w.bytes());
+    EXPECT_EQ(decode_describe_groups_response(r, v), resp);
+    EXPECT_TRUE(r.at_end());
+
+    DescribeGroupsRequest req{{"billing", "shipping", ""}, v >= 3};
+    wire::Writer wr;
+    encode(wr, req, v);
+    wire::Reader rr(wr.bytes());
+    EXPECT_EQ(decode_describe_groups_request(rr, v), req);
+    EXPECT_TRUE(rr.at_end());
+    test::expect_every_truncation_fails(wr.bytes(), [v](wire::Reader& x) { decode_describe_groups_request(x, v); });
+  }
+  // The v5 struct at v0 loses the throttle time, instance ids and operations.
+  wire::Writer w0;
+  encode(w0, full_response(5), 0);
+  wire::Reader r0(w0.bytes());
+  EXPECT_EQ(decode_describe_groups_response(r0, 0), full_response(0));
+  EXPECT_THROW(encode(w0, full_response(5), 6), std::invalid_argument);
+}
+
+TEST(DescribeGroupsServer, V5BytesFromTheSpec) {
+  // Response v5: throttle, groups [error, id, state, protocol type, protocol data, members
+  // [member id, instance id, client id, client host, metadata, assignment (compact bytes),
+  // tags], operations, tags], tags.
+  test_bytes::Bytes b;
+  b.i32(0).arr(1).i16(0).str("g").str("Stable").str("consumer").str("range").arr(1);
+  b.str("m").null_str().str("c").str("/h").u8(2).u8(9).u8(3).u8(1).u8(2).no_tags();
+  b.i32(INT32_MIN).no_tags().no_tags();
+  DescribedGroup g{0, "g", "Stable", "consumer", "range", {{"m", std::nullopt, "c", "/h", {9}, {1, 2}}}};
+  DescribeGroupsResponse resp;
+  resp.groups = {g};
+  wire::Writer w;
+  encode(w, resp, 5);
+  EXPECT_EQ(w.bytes(), b.b);
+  wire::Reader r(b.b);
+  EXPECT_EQ(decode_describe_groups_response(r, 5), resp);
+  // Request v5: groups, include operations, tags (an unknown tag skipped).
+  test_bytes::Bytes q;
+  q.arr(2).str("a").str("bc").u8(1).one_tag(0, {5});
+  wire::Reader rq(q.b);
+  EXPECT_EQ(decode_describe_groups_request(rq, 5), (DescribeGroupsRequest{{"a", "bc"}, true}));
+  EXPECT_TRUE(rq.at_end());
+}
+
+TEST(DescribeGroupsServer, HugeRequestCountsAreRefused) {
+  const std::vector<uint8_t> v0{0x7f, 0xff, 0xff, 0xff, 0, 1, 'a'};
+  wire::Reader a(v0);
+  EXPECT_THROW(decode_describe_groups_request(a, 0), wire::DecodeError);
+  const std::vector<uint8_t> v5{0xff, 0xff, 0xff, 0xff, 0x0f, 0, 0};
+  wire::Reader b(v5);
+  EXPECT_THROW(decode_describe_groups_request(b, 5), wire::DecodeError);
+  wire::Reader c(v5);
+  EXPECT_THROW(decode_describe_groups_request(c, 6), std::invalid_argument);
 }
 
 }  // namespace

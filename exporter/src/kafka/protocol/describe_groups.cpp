@@ -67,4 +67,47 @@ DescribeGroupsResponse decode_describe_groups_response(wire::Reader& r, int16_t 
   return out;
 }
 
+DescribeGroupsRequest decode_describe_groups_request(wire::Reader& r, int16_t version) {
+  wire::require_implemented(wire::ApiKey::describe_groups, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::describe_groups, version);
+  DescribeGroupsRequest out;
+  // Smallest group id: an empty string.
+  const size_t n = r.count("groups", flexible, flexible ? 1 : 2);
+  out.groups.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    auto s = r.scope("groups", i);
+    out.groups.push_back(r.string("groups", flexible));
+  }
+  if (version >= 3) out.include_authorized_operations = r.boolean("include_authorized_operations");
+  if (flexible) r.skip_tagged_fields();
+  return out;
+}
+
+void encode(wire::Writer& w, const DescribeGroupsResponse& response, int16_t version) {
+  wire::require_implemented(wire::ApiKey::describe_groups, version);
+  const bool flexible = wire::is_flexible(wire::ApiKey::describe_groups, version);
+  if (version >= 1) w.int32(response.throttle_time_ms);
+  w.array_length(response.groups.size(), flexible);
+  for (const auto& g : response.groups) {
+    w.int16(g.error_code);
+    w.string(g.group_id, flexible);
+    w.string(g.group_state, flexible);
+    w.string(g.protocol_type, flexible);
+    w.string(g.protocol_data, flexible);
+    w.array_length(g.members.size(), flexible);
+    for (const auto& m : g.members) {
+      w.string(m.member_id, flexible);
+      if (version >= 4) w.nullable_string(m.group_instance_id, flexible);
+      w.string(m.client_id, flexible);
+      w.string(m.client_host, flexible);
+      w.bytes(m.member_metadata, flexible);
+      w.bytes(m.member_assignment, flexible);
+      if (flexible) w.no_tagged_fields();
+    }
+    if (version >= 3) w.int32(g.authorized_operations);
+    if (flexible) w.no_tagged_fields();
+  }
+  if (flexible) w.no_tagged_fields();
+}
+
 }  // namespace lagwatch::kafka::protocol

@@ -18,6 +18,7 @@ namespace lagwatch::kafka::protocol {
 struct DescribeGroupsRequest {
   std::vector<std::string> groups;
   bool include_authorized_operations = false;  // v3+; ignored below
+  bool operator==(const DescribeGroupsRequest&) const = default;
 };
 
 struct DescribedGroupMember {
@@ -29,6 +30,7 @@ struct DescribedGroupMember {
   // ConsumerProtocolSubscription and a ConsumerProtocolAssignment.
   std::vector<uint8_t> member_metadata;
   std::vector<uint8_t> member_assignment;
+  bool operator==(const DescribedGroupMember&) const = default;
 };
 
 struct DescribedGroup {
@@ -39,14 +41,22 @@ struct DescribedGroup {
   std::string protocol_data;  // the assignor ("range"), only while Stable
   std::vector<DescribedGroupMember> members;
   int32_t authorized_operations = std::numeric_limits<int32_t>::min();  // v3+; INT32_MIN: not requested
+  bool operator==(const DescribedGroup&) const = default;
 };
 
 struct DescribeGroupsResponse {
   int32_t throttle_time_ms = 0;  // v1+
   std::vector<DescribedGroup> groups;
+  bool operator==(const DescribeGroupsResponse&) const = default;
 };
 
 void encode(wire::Writer& w, const DescribeGroupsRequest& request, int16_t version);
 DescribeGroupsResponse decode_describe_groups_response(wire::Reader& r, int16_t version);
+
+// Server side (fault server, demo broker front, which answers DescribeGroups itself). Fields
+// the version lacks are not written (throttle below v1, authorized_operations below v3,
+// group_instance_id below v4). include_authorized_operations reads as false below v3.
+DescribeGroupsRequest decode_describe_groups_request(wire::Reader& r, int16_t version);
+void encode(wire::Writer& w, const DescribeGroupsResponse& response, int16_t version);
 
 }  // namespace lagwatch::kafka::protocol
