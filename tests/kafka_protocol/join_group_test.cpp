@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "captures.hpp"
+#include "group_members.hpp"
 #include "kafka/protocol/consumer_protocol.hpp"
 #include "kafka/wire/api.hpp"
 #include "spec_bytes.hpp"
@@ -26,32 +27,12 @@ namespace {
 using test_bytes::Bytes;
 using wire::ApiKey;
 
-std::vector<uint8_t> request_of(const test::CapturedFrame& f) {
-  const auto b = test::request_body(f);
-  return {b.begin(), b.end()};
-}
+using Member = test::LiveMember;
 
-std::vector<uint8_t> response_of(const test::CapturedFrame& f) {
-  const auto r = test::response_reader(f);
-  return {f.response.begin() + static_cast<std::ptrdiff_t>(r.position()), f.response.end()};
-}
-
-// README "Consumer groups": the live members' ids and subscriptions, by client id.
-struct Member {
-  std::string group, member_id, topic;
-};
-const std::map<std::string, Member> kMembers = {
-    {"billing-1", {"billing", "billing-1-02e598ea-f1d3-49fe-9ee5-34afe3458d2e", "orders"}},
-    {"analytics-1", {"analytics", "analytics-1-b3676ce5-a0fa-4a6f-b7db-e4f0980f7750", "orders"}},
-    {"analytics-2", {"analytics", "analytics-2-83fc25e9-019b-46f3-969c-8bc2d0bd07eb", "orders"}},
-    {"shipping-1", {"shipping", "shipping-1-a6a6981a-034b-4eb5-b588-a97d4d820a47", "payments"}},
-};
-
-const Member& member_of(const test::CapturedFrame& f) {
-  const std::string prefix = "live-member:";
-  EXPECT_EQ(f.step.rfind(prefix, 0), 0u) << f.step;
-  return kMembers.at(f.step.substr(prefix.size()));
-}
+std::vector<uint8_t> request_of(const test::CapturedFrame& f) { return test::request_bytes(f); }
+std::vector<uint8_t> response_of(const test::CapturedFrame& f) { return test::response_bytes(f); }
+const Member& member_of(const test::CapturedFrame& f) { return test::live_member_of(f); }
+const std::map<std::string, Member>& kMembers = test::live_members();
 
 // README: subscription metadata is consumer protocol v1, the group's one topic, no user data,
 // no owned partitions.
