@@ -19,6 +19,9 @@ struct ApiFacts {
 // Kafka 4.0 removed versions below these for most APIs (KIP-896). Upper bounds: the newest
 // version whose fields lagwatch decodes.
 constexpr ApiFacts kApis[] = {
+    // Produce v0-2 are gone from Kafka 4.0 (its ApiVersions still advertises v0 for librdkafka,
+    // KAFKA-18659, but rejects it); v13 names topics by id. Decoded for the demo front only.
+    {ApiKey::produce, "Produce", {3, 13}, 9},
     {ApiKey::fetch, "Fetch", {4, 12}, 12},
     // ListOffsets v4+ add only what a monitor does not read (leader epochs, v4; flexible
     // encoding, v6; max timestamp, v7; tiered storage, v8), and librdkafka 2.0.2's mock answers
@@ -26,8 +29,15 @@ constexpr ApiFacts kApis[] = {
     // from Kafka 1.0 to 4.x (KIP-896 removed only v0).
     {ApiKey::list_offsets, "ListOffsets", {1, 8}, 6, 3},
     {ApiKey::metadata, "Metadata", {0, 12}, 9},
+    // Demo front only. Kafka 4.0 removed v0-1 (KIP-896); v10 names topics by id.
+    {ApiKey::offset_commit, "OffsetCommit", {2, 10}, 8},
     {ApiKey::offset_fetch, "OffsetFetch", {1, 9}, 6},
     {ApiKey::find_coordinator, "FindCoordinator", {0, 5}, 3},
+    // The classic group protocol, for the demo front only; Kafka 4.x keeps every version.
+    {ApiKey::join_group, "JoinGroup", {0, 9}, 6},
+    {ApiKey::heartbeat, "Heartbeat", {0, 4}, 4},
+    {ApiKey::leave_group, "LeaveGroup", {0, 5}, 4},
+    {ApiKey::sync_group, "SyncGroup", {0, 5}, 4},
     {ApiKey::describe_groups, "DescribeGroups", {0, 5}, 5},
     {ApiKey::list_groups, "ListGroups", {0, 5}, 3},
     {ApiKey::sasl_handshake, "SaslHandshake", {0, 1}, INT16_MAX},

@@ -3,7 +3,11 @@
 // begin. Versions are taken from the message definitions in Kafka's
 // clients/src/main/resources/common/message/*.json.
 //
-// lagwatch only reads: it never produces, joins a group or commits.
+// lagwatch only reads: it never produces, joins a group or commits. Produce, OffsetCommit,
+// JoinGroup, Heartbeat, LeaveGroup and SyncGroup are here for the demo broker front
+// (exporter/src/demo/), which decodes such traffic between clients and librdkafka's mock cluster
+// to answer ListGroups/DescribeGroups/DescribeLogDirs itself. The client never sends them:
+// nothing in kafka/net calls pick_version for these keys, so their rows need no send_max.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +17,17 @@
 namespace lagwatch::kafka::wire {
 
 enum class ApiKey : int16_t {
+  produce = 0,
   fetch = 1,
   list_offsets = 2,
   metadata = 3,
+  offset_commit = 8,
   offset_fetch = 9,
   find_coordinator = 10,
+  join_group = 11,
+  heartbeat = 12,
+  leave_group = 13,
+  sync_group = 14,
   describe_groups = 15,
   list_groups = 16,
   sasl_handshake = 17,
