@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root=$(pwd)
 
 seconds=${FUZZ_SECONDS:-25}
-all_targets=(fuzz_config_yaml fuzz_evaluate_json fuzz_body_template fuzz_http_request fuzz_kafka_response fuzz_kafka_frames fuzz_smtp_reply)
+all_targets=(fuzz_config_yaml fuzz_evaluate_json fuzz_body_template fuzz_http_request fuzz_kafka_response fuzz_kafka_frames fuzz_smtp_reply fuzz_demo_front)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all_targets[@]}"); fi
 

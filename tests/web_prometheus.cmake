@@ -6,3 +6,9 @@ find_program(LAGWATCH_OPENSSL openssl REQUIRED)
 add_test(NAME web_prometheus_https_basic_auth
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/web_prometheus_test.sh $<TARGET_FILE:lagwatch> ${LAGWATCH_PROMETHEUS})
 set_tests_properties(web_prometheus_https_basic_auth PROPERTIES LABELS "integration;web" TIMEOUT 180)
+
+# The demo's incidents seen in a real Prometheus with lagwatch's rules (issue 16): broker-down
+# fires KafkaOfflinePartitions and KafkaBrokerDown, reset resolves them. About 3 minutes.
+add_test(NAME demo_prometheus_broker_down_alerts
+  COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/demo_alerts_test.sh $<TARGET_FILE:lagwatch> ${LAGWATCH_PROMETHEUS})
+set_tests_properties(demo_prometheus_broker_down_alerts PROPERTIES LABELS "integration;demo" TIMEOUT 420)

@@ -31,4 +31,17 @@ for f in frames:
     if key == 1 or seen[(key, version)] == 1:
         with open(f"{out_f}/capture-{f['seq']:04d}-api{key}-v{version}", "wb") as fh:
             fh.write(len(body).to_bytes(4, "big") + body)
-print(f"{sum(seen.values())} seeds")
+# fuzz_demo_front: captured request frames (no size prefix) of the APIs the demo front answers
+# (ListGroups 16, DescribeGroups 15, DescribeConfigs 32, DescribeLogDirs 35) or observes
+# (JoinGroup 11, SyncGroup 14, Heartbeat 12, OffsetCommit 8), two per API and version.
+out_d = "tests/fuzz/corpus/fuzz_demo_front"
+os.makedirs(out_d, exist_ok=True)
+front_seen = collections.Counter()
+for f in frames:
+    key, version, req = f["api_key"], f["api_version"], f.get("request_hex")
+    if key not in (16, 15, 32, 35, 11, 14, 12, 8) or not req or front_seen[(key, version)] >= 2:
+        continue
+    front_seen[(key, version)] += 1
+    with open(f"{out_d}/capture-{f['seq']:04d}-api{key}-v{version}", "wb") as fh:
+        fh.write(bytes.fromhex(req))
+print(f"{sum(seen.values())} seeds, {sum(front_seen.values())} demo front seeds")

@@ -42,8 +42,9 @@ http::ServerOptions server_options(const config::WebConfig& web) {
 
 }  // namespace
 
-Exporter::Exporter(config::Config config, ConfigSource reload_source)
+Exporter::Exporter(config::Config config, ConfigSource reload_source, ExtraRoutes extra_routes)
     : reload_source_(std::move(reload_source)),
+      extra_routes_(std::move(extra_routes)),
       config_(std::make_shared<const config::Config>(std::move(config))),
       notifiers_(std::make_shared<notify::Notifiers>(config_->notifiers)) {
 #ifdef __GLIBC__
@@ -81,6 +82,7 @@ void Exporter::start(bool background) {
   std::lock_guard lock(reload_mu_);
   const auto cfg = config();
   auto options = server_options(cfg->web);
+  options.accept_post = options.accept_post || static_cast<bool>(extra_routes_);
   std::string serving = "HTTP (no TLS, basic auth: off)";
   if (!cfg->web.config_file.empty()) {
     std::set<std::string> open_paths;
@@ -320,6 +322,9 @@ http::Response Exporter::lifecycle_reload(const http::Request& request) {
 }
 
 http::Response Exporter::handle(const http::Request& request) {
+  if (extra_routes_) {
+    if (auto answer = extra_routes_(request)) return std::move(*answer);
+  }
   const auto cfg = config();
   // Only the lifecycle API changes anything, and only when it is enabled (as in Prometheus);
   // every other route is read-only.

@@ -21,6 +21,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,10 @@ namespace lagwatch::app {
 // validates. Throws config::ConfigError (or kafka::KafkaError) when it cannot.
 using ConfigSource = std::function<config::Config()>;
 
+// Routes a program adds in front of the exporter's own (the demo's /demo/incidents): an answer,
+// or nullopt to let the exporter's routes handle the request. They may get POST requests.
+using ExtraRoutes = std::function<std::optional<http::Response>(const http::Request&)>;
+
 struct ReloadResult {
   bool ok = false;
   std::string message;  // what changed, or why nothing did; one line, no secrets
@@ -47,7 +52,7 @@ class Exporter {
  public:
   // Creates a Kafka client per cluster; throws kafka::KafkaError on a rejected property.
   // Without a source, reload() answers that reloading is not available.
-  explicit Exporter(config::Config config, ConfigSource reload_source = {});
+  explicit Exporter(config::Config config, ConfigSource reload_source = {}, ExtraRoutes extra_routes = {});
   ~Exporter();
 
   // Listens (throws std::runtime_error naming the address if it cannot), then starts the
@@ -101,6 +106,7 @@ class Exporter {
   ReloadResult reload_config();
 
   const ConfigSource reload_source_;
+  const ExtraRoutes extra_routes_;
   publish::MetricsPage page_;
 
   mutable std::mutex publish_mu_;                 // a view reaches the page and the notifiers under it

@@ -2,7 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <future>
 #include <iostream>
 #include <sstream>
 
@@ -10,22 +9,17 @@
 #include "app/logging.hpp"
 #include "app/preflight.hpp"
 #include "app/service.hpp"
+#include "config/command_line.hpp"
+#include "demo/demo_cluster.hpp"
 #include "demo/demo_config.hpp"
+#include "demo/incident_client.hpp"
+#include "demo/incident_routes.hpp"
 #include "demo/incidents.hpp"
-#include "demo/mock_cluster.hpp"
+#include "demo/timeline.hpp"
 #include "demo/traffic.hpp"
 
 namespace lagwatch::demo {
 namespace {
-
-// The mock creates topics slowly when asked back to back (mock-cluster-notes.md): ask in parallel.
-void create_topics(MockCluster& cluster) {
-  std::vector<std::future<void>> pending;
-  for (const auto& t : demo_topics()) {
-    pending.push_back(std::async(std::launch::async, [&cluster, t] { cluster.create_topic(t.name, t.partitions); }));
-  }
-  for (auto& p : pending) p.get();
-}
 
 std::string local_url(const std::string& listen_address, uint16_t port, const std::string& path) {
   std::string host = listen_address.substr(0, listen_address.rfind(':'));
@@ -34,11 +28,11 @@ std::string local_url(const std::string& listen_address, uint16_t port, const st
 }
 
 // The demo's configuration (the built-in one, or --config), its first cluster pointed at the
-// mock. Also what SIGHUP re-reads, so a student can edit a copy and reload it.
+// demo cluster. Also what SIGHUP re-reads, so a student can edit a copy and reload it.
 config::Config demo_config(const config::CommandLine& cl, const std::string& bootstrap) {
   config::Config cfg = cl.config_path ? config::load_file(*cl.config_path)
                                       : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
-  // The demo's config names a placeholder address: point the first cluster at the mock.
+  // The demo's config names a placeholder address: point the first cluster at the demo's.
   if (!cfg.clusters.empty()) {
     cfg.clusters[0].bootstrap_servers.clear();
     std::stringstream list(bootstrap);
@@ -50,31 +44,58 @@ config::Config demo_config(const config::CommandLine& cl, const std::string& boo
   return cfg;
 }
 
+// The address `lagwatch demo incident` talks to: the demo's own, from the same flags.
+std::string demo_listen_address(const config::CommandLine& cl) {
+  if (cl.overrides.listen_address) return *cl.overrides.listen_address;
+  config::Config cfg = cl.config_path ? config::load_file(*cl.config_path)
+                                      : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
+  return cfg.web.listen_address;
+}
+
 }  // namespace
 
 int run_demo(const config::CommandLine& cl) {
-  MockCluster cluster(3);
-  create_topics(cluster);
+  if (!cl.positional.empty()) {
+    if (cl.positional[0] != "incident") {
+      throw config::UsageError(
+          "unexpected argument \"" + cl.positional[0] +
+          "\" for demo; expected: lagwatch demo [flags], or lagwatch demo incident <name> [<arg>]");
+    }
+    return run_incident_client(demo_listen_address(cl), {cl.positional.begin() + 1, cl.positional.end()});
+  }
+
+  DemoCluster cluster(3);
   const std::string bootstrap = cluster.bootstrap_servers();
   config::Config cfg = demo_config(cl, bootstrap);
   app::set_log_level(cfg.log_level);
 
-  Traffic traffic({bootstrap});
+  TrafficOptions traffic_options;
+  traffic_options.bootstrap_servers = bootstrap;
+  traffic_options.quiet_clients = true;
+  Traffic traffic(traffic_options);
   traffic.start();
 
-  app::Exporter exporter(cfg, [cl, bootstrap] { return demo_config(cl, bootstrap); });
+  Incidents incidents(cluster, traffic);
+  app::Exporter exporter(
+      cfg, [cl, bootstrap] { return demo_config(cl, bootstrap); },
+      [&incidents](const http::Request& r) { return incident_routes(incidents, r); });
   exporter.start();
-  Incidents incidents(cluster, {});
+  DefaultTimeline timeline(incidents, {});
 
-  std::cout << "\nlagwatch demo is running: a 3-broker mock Kafka cluster at " << bootstrap << "\n"
-            << "  topics:  orders (6 partitions), payments (3), inventory (3), produced to continuously\n"
+  const std::string metrics = local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path);
+  std::cout << "\nlagwatch demo is running: a 3-broker Kafka cluster at " << bootstrap << "\n"
+            << "  (librdkafka's mock cluster behind lagwatch's demo broker front: a simulation)\n"
+            << "  topics:  orders (6 partitions), payments (3, min.insync.replicas 3), inventory (3),\n"
+            << "           clickstream (3, replication factor 1), produced to continuously\n"
             << "  groups:  billing (keeps up), analytics (falls behind), audit (stops after 45 s),\n"
             << "           shipping (stays in the group but stops committing after 20 s)\n"
-            << "  incident: inventory/2 goes offline (no leader) 60 s after start, for 30 s, every 2 minutes\n\n"
-            << "  metrics: " << local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path) << "\n"
-            << "  try:     curl -s " << local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path)
-            << " | grep kafka_consumergroup_lag_sum\n"
-            << "           kcat -b " << bootstrap << " -L\n\n"
+            << "  timeline: inventory/2 goes offline (no leader) 60 s after start, for 30 s, every 2 minutes\n\n"
+            << "  metrics: " << metrics << "\n"
+            << "  try:     curl -s " << metrics << " | grep kafka_consumergroup_lag_sum\n"
+            << "           kcat -b " << bootstrap << " -L\n"
+            << "  incidents (in another terminal):\n"
+            << "           lagwatch demo incident                  # the list\n"
+            << "           lagwatch demo incident broker-down 2    # then: broker-up 2, broker-slow 3, reset\n\n"
             << "Press Ctrl-C to stop.\n"
             << std::flush;
 
