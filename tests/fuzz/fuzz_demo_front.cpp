@@ -30,11 +30,6 @@ namespace protocol = lagwatch::kafka::protocol;
 namespace wire = lagwatch::kafka::wire;
 using wire::ApiKey;
 
-bool implemented(const front::RequestHeader& h) {
-  const auto range = wire::implemented_versions(static_cast<ApiKey>(h.api_key));
-  return !range.empty() && h.api_version >= range.min && h.api_version <= range.max;
-}
-
 void observe(const front::RequestHeader& h, std::span<const uint8_t> frame, front::GroupRegistry& groups,
              front::Simulation& sim, front::SteadyTime now) {
   auto r = front::request_body(frame, h);
@@ -88,7 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (front::answered_here(header.api_key)) {
       front::FrontState state{sim, groups, 1, ports};
       (void)front::answer_here(header, frame, state, now);
-    } else if (implemented(header)) {
+    } else if (wire::is_implemented(static_cast<ApiKey>(header.api_key), header.api_version)) {
       observe(header, frame, groups, sim, now);
       // What the group traffic left, described as the front would.
       (void)groups.list(1, {}, now);

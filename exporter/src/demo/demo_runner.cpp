@@ -27,11 +27,16 @@ std::string local_url(const std::string& listen_address, uint16_t port, const st
   return "http://" + host + ":" + std::to_string(port) + path;
 }
 
-// The demo's configuration (the built-in one, or --config), its first cluster pointed at the
-// demo cluster. Also what SIGHUP re-reads, so a student can edit a copy and reload it.
+// The demo's configuration file: --config, or the built-in one.
+config::Config demo_file(const config::CommandLine& cl) {
+  return cl.config_path ? config::load_file(*cl.config_path)
+                        : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
+}
+
+// The demo's configuration, its first cluster pointed at the demo cluster. Also what SIGHUP
+// re-reads, so a student can edit a copy and reload it.
 config::Config demo_config(const config::CommandLine& cl, const std::string& bootstrap) {
-  config::Config cfg = cl.config_path ? config::load_file(*cl.config_path)
-                                      : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
+  config::Config cfg = demo_file(cl);
   // The demo's config names a placeholder address: point the first cluster at the demo's.
   if (!cfg.clusters.empty()) {
     cfg.clusters[0].bootstrap_servers.clear();
@@ -47,9 +52,7 @@ config::Config demo_config(const config::CommandLine& cl, const std::string& boo
 // The address `lagwatch demo incident` talks to: the demo's own, from the same flags.
 std::string demo_listen_address(const config::CommandLine& cl) {
   if (cl.overrides.listen_address) return *cl.overrides.listen_address;
-  config::Config cfg = cl.config_path ? config::load_file(*cl.config_path)
-                                      : config::parse_yaml(embedded_demo_config(), "lagwatch-demo.yml (built in)");
-  return cfg.web.listen_address;
+  return demo_file(cl).web.listen_address;
 }
 
 }  // namespace

@@ -20,6 +20,14 @@ std::string join(const std::vector<std::string>& items, size_t at_most = 6) {
   return out.empty() ? "none" : out;
 }
 
+// The first replica not in `down`, or -1: where leadership goes when its broker falls.
+int32_t first_live(const std::vector<int32_t>& replicas, const std::set<int32_t>& down) {
+  for (int32_t r : replicas) {
+    if (!down.count(r)) return r;
+  }
+  return -1;
+}
+
 }  // namespace
 
 const std::vector<IncidentInfo>& incident_catalog() {
@@ -114,13 +122,7 @@ std::string Incidents::broker_down(int32_t broker) {
   for (const auto& [p, l] : layout) {
     if (leader_now(p, l) != broker) continue;
     first_leader_.try_emplace(p, l.leader);
-    int32_t next = -1;
-    for (int32_t r : l.replicas) {
-      if (!down_.count(r)) {
-        next = r;
-        break;
-      }
-    }
+    const int32_t next = first_live(l.replicas, down_);
     set_leader(p, next);
     if (next < 0) {
       offline.push_back(partition_name(p));
@@ -325,15 +327,7 @@ void Incidents::set_partition_offline(const std::string& topic, int32_t partitio
     set_leader(p, -1);
     return;
   }
-  int32_t next = -1;
-  if (l != layout.end()) {
-    for (int32_t r : l->second.replicas) {
-      if (!down_.count(r)) {
-        next = r;
-        break;
-      }
-    }
-  }
+  const int32_t next = l == layout.end() ? -1 : first_live(l->second.replicas, down_);
   set_leader(p, next < 0 ? 1 : next);
   if (const auto f = first_leader_.find(p); f != first_leader_.end() && f->second == next) first_leader_.erase(f);
 }

@@ -10,7 +10,6 @@
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
 #include <future>
-#include <mutex>
 #include <stdexcept>
 #include <thread>
 #include <vector>
@@ -38,21 +37,8 @@ constexpr size_t kMaxResponseBytes = wire::kDefaultMaxFrameBytes;
 
 bool is(int16_t key, wire::ApiKey k) { return key == static_cast<int16_t>(k); }
 
-bool implemented(int16_t key, int16_t version) {
-  const auto range = wire::implemented_versions(static_cast<wire::ApiKey>(key));
-  return !range.empty() && version >= range.min && version <= range.max;
-}
-
 uint32_t be32(const uint8_t* p) {
   return (uint32_t(p[0]) << 24) | (uint32_t(p[1]) << 16) | (uint32_t(p[2]) << 8) | uint32_t(p[3]);
-}
-
-std::vector<uint8_t> with_prefix(std::span<const uint8_t> frame) {
-  std::vector<uint8_t> out(4 + frame.size());
-  const auto n = static_cast<uint32_t>(frame.size());
-  for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = static_cast<uint8_t>(n >> (24 - 8 * i));
-  std::copy(frame.begin(), frame.end(), out.begin() + 4);
-  return out;
 }
 
 // A response frame (no size prefix) with its body replaced by `body`, its header kept.
@@ -120,10 +106,7 @@ struct BrokerFronts::Impl {
       try {
         header_ = parse_request_header(request_);
         origin_.client_id = header_.client_id.value_or("");
-        if (auto answer = answer_here()) {
-          front_.impl.count_answered(header_.api_key);
-          return respond(std::move(*answer));
-        }
+        if (auto answer = answer_here()) return respond(std::move(*answer));
         forward();
       } catch (const std::exception& e) {
         // A request that breaks the protocol: Kafka closes the connection too.
@@ -154,7 +137,7 @@ struct BrokerFronts::Impl {
           }
         });
       }
-      out_ = with_prefix(request_);
+      out_ = with_size_prefix(request_);
       boost::asio::async_write(up_, boost::asio::buffer(out_),
                                [self = shared_from_this(), answered](const error_code& ec, size_t) {
                                  if (self->closed_) return;
@@ -177,7 +160,7 @@ struct BrokerFronts::Impl {
                                                           if (self->closed_) return;
                                                           if (ec2) return self->close();
                                                           self->after_response();
-                                                          self->respond(with_prefix(self->response_));
+                                                          self->respond(with_size_prefix(self->response_));
                                                         });
                               });
     }
@@ -196,7 +179,7 @@ struct BrokerFronts::Impl {
     void after_response() {
       const int16_t key = header_.api_key;
       const int16_t version = header_.api_version;
-      if (!implemented(key, version)) return;
+      if (!wire::is_implemented(static_cast<wire::ApiKey>(key), version)) return;
       auto& impl = front_.impl;
       const auto now = std::chrono::steady_clock::now();
       const auto api = static_cast<wire::ApiKey>(key);
@@ -339,19 +322,12 @@ struct BrokerFronts::Impl {
 
   Impl(Simulation& sim, GroupRegistry& registry) : simulation(sim), groups(registry), work(ioc.get_executor()) {}
 
-  void count_answered(int16_t key) {
-    std::lock_guard lock(counts_mu);
-    ++answered[key];
-  }
-
   Simulation& simulation;
   GroupRegistry& groups;
   boost::asio::io_context ioc;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work;
   std::vector<std::unique_ptr<Front>> fronts;
   std::map<int32_t, uint16_t> ports;  // written before the I/O thread starts, then read-only
-  mutable std::mutex counts_mu;
-  std::map<int16_t, size_t> answered;
   std::thread thread;
 };
 
@@ -403,11 +379,6 @@ void BrokerFronts::set_down(int32_t broker, bool down) {
     }
   });
   done.get_future().get();
-}
-
-std::map<int16_t, size_t> BrokerFronts::answered_here() const {
-  std::lock_guard lock(impl_->counts_mu);
-  return impl_->answered;
 }
 
 }  // namespace lagwatch::demo::front

@@ -57,9 +57,6 @@ class BrokerFronts {
   // Blocks until the listener is closed (or open again). Unknown ids throw std::out_of_range.
   void set_down(int32_t broker, bool down);
 
-  // Requests answered by the fronts themselves, per API key (for tests).
-  std::map<int16_t, size_t> answered_here() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

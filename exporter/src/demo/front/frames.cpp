@@ -24,16 +24,19 @@ wire::Reader request_body(std::span<const uint8_t> frame, const RequestHeader& h
   return wire::Reader(frame.subspan(header.body_offset));
 }
 
+std::vector<uint8_t> with_size_prefix(std::span<const uint8_t> frame) {
+  wire::Writer w;
+  w.int32(static_cast<int32_t>(frame.size()));
+  w.raw(frame);
+  return w.take();
+}
+
 std::vector<uint8_t> response_frame(const RequestHeader& request, std::span<const uint8_t> body) {
   wire::Writer w;
-  w.int32(0);  // the size, set below
   w.int32(request.correlation_id);
   if (request.flexible && request.api_key != static_cast<int16_t>(wire::ApiKey::api_versions)) w.no_tagged_fields();
   w.raw(body);
-  auto out = w.take();
-  const auto size = static_cast<uint32_t>(out.size() - 4);
-  for (int i = 0; i < 4; ++i) out[static_cast<size_t>(i)] = static_cast<uint8_t>(size >> (24 - 8 * i));
-  return out;
+  return with_size_prefix(w.bytes());
 }
 
 }  // namespace lagwatch::demo::front

@@ -31,6 +31,9 @@ RequestHeader parse_request_header(std::span<const uint8_t> frame);
 // A Reader over the request's body.
 kafka::wire::Reader request_body(std::span<const uint8_t> frame, const RequestHeader& header);
 
+// `frame` (a request or response without its size prefix) with its 4-byte size prefix.
+std::vector<uint8_t> with_size_prefix(std::span<const uint8_t> frame);
+
 // The response frame, size prefix included: the correlation id, the header's tagged fields
 // for flexible versions (never for ApiVersions, whose header is always v0), then `body`.
 std::vector<uint8_t> response_frame(const RequestHeader& request, std::span<const uint8_t> body);

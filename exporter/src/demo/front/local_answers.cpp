@@ -48,8 +48,7 @@ std::vector<uint8_t> answer_here(const RequestHeader& header, std::span<const ui
   const int16_t key = header.api_key;
   const int16_t version = header.api_version;
   const auto api = static_cast<wire::ApiKey>(key);
-  const auto range = wire::implemented_versions(api);
-  if (!answered_here(key) || range.empty() || version < range.min || version > range.max) {
+  if (!answered_here(key) || !wire::is_implemented(api, version)) {
     throw std::runtime_error(wire::api_name(key) + " v" + std::to_string(version) + " is not offered");
   }
   auto r = request_body(frame, header);

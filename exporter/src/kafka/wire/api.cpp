@@ -69,9 +69,13 @@ VersionRange implemented_versions(ApiKey key) {
   return a ? a->implemented : VersionRange{};
 }
 
-void require_implemented(ApiKey key, int16_t version) {
+bool is_implemented(ApiKey key, int16_t version) {
   const VersionRange range = implemented_versions(key);
-  if (version < range.min || version > range.max) {
+  return !range.empty() && version >= range.min && version <= range.max;
+}
+
+void require_implemented(ApiKey key, int16_t version) {
+  if (!is_implemented(key, version)) {
     throw std::invalid_argument(api_name(key) + " version " + std::to_string(version) + " is not implemented");
   }
 }

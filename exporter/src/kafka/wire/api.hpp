@@ -53,6 +53,9 @@ struct VersionRange {
 // The versions lagwatch can encode and decode for `key`; empty for an API it does not speak.
 VersionRange implemented_versions(ApiKey key);
 
+// Whether `version` is within implemented_versions(key) (false for an API lagwatch does not speak).
+bool is_implemented(ApiKey key, int16_t version);
+
 // Throws std::invalid_argument ("Metadata version 13 is not implemented") unless `version` is
 // within implemented_versions(key): every encoder and decoder checks its version with it.
 void require_implemented(ApiKey key, int16_t version);
