@@ -17,6 +17,8 @@
 #include "demo/demo_cluster.hpp"
 #include "demo/incident_routes.hpp"
 #include "demo/incidents.hpp"
+#include "demo/scenario_runner.hpp"
+#include "demo/scenarios.hpp"
 #include "demo/traffic.hpp"
 #include "http_get.hpp"
 #include "test_config.hpp"
@@ -391,6 +393,96 @@ TEST(DemoFront, IncidentRequestsThatCannotApplyAreRefusedWithTheReason) {
   EXPECT_NE(cli.output.find("\"9\" is not a broker"), std::string::npos) << cli.output;
 }
 
+TEST(DemoFront, PartitionOfflineTakesTheLeaderAwayWithItsBrokersUp) {
+  DemoUnderTest demo(1h);
+  const auto leader = [](const std::string& p) {
+    return sum(p, "kafka_topic_partition_leader", {"topic=\"inventory\"", "partition=\"2\""});
+  };
+  auto page = metrics_until(
+      demo.port(), [&](const std::string& p) { return leader(p).value_or(-1) >= 0 && sum(p, "kafka_brokers") == 3; },
+      60s);
+  ASSERT_GE(leader(page).value_or(-1), 0) << page.substr(0, 2000);
+  EXPECT_EQ(sum(page, "lagwatch_cluster_offline_partitions"), 0);
+
+  auto r = demo.post("/demo/incidents/partition-offline/inventory/2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_NE(r.body.find("inventory/2 has no leader"), std::string::npos) << r.body;
+  page = metrics_until(
+      demo.port(), [](const std::string& p) { return sum(p, "lagwatch_cluster_offline_partitions") == 1; }, 30s);
+  EXPECT_EQ(sum(page, "lagwatch_cluster_offline_partitions"), 1);
+  EXPECT_EQ(sum(page, "lagwatch_topic_partition_offline", {"topic=\"inventory\""}), 1);
+  EXPECT_EQ(leader(page), -1);
+  EXPECT_EQ(sum(page, "kafka_brokers"), 3);  // every broker is still up
+  EXPECT_EQ(demo.incidents.active(), std::vector<std::string>{"partition inventory/2 offline"});
+
+  // Refusals name the problem and change nothing.
+  r = demo.post("/demo/incidents/partition-offline/inventory/2");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("inventory/2 is offline already"), std::string::npos) << r.body;
+  r = demo.post("/demo/incidents/partition-online/orders/0");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("orders/0 has a leader"), std::string::npos) << r.body;
+  r = demo.post("/demo/incidents/partition-offline/inventory/9");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("no partition inventory/9"), std::string::npos) << r.body;
+  r = demo.post("/demo/incidents/partition-offline/inventory");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("takes a topic and a partition"), std::string::npos) << r.body;
+
+  r = demo.post("/demo/incidents/partition-online/inventory/2");
+  ASSERT_EQ(r.status, 200) << r.body;
+  page = metrics_until(
+      demo.port(), [](const std::string& p) { return sum(p, "lagwatch_cluster_offline_partitions") == 0; }, 30s);
+  EXPECT_EQ(sum(page, "lagwatch_cluster_offline_partitions"), 0);
+  EXPECT_GE(leader(page).value_or(-1), 0);
+  EXPECT_TRUE(demo.incidents.active().empty());
+}
+
+// Every step of module 10's scenario is an incident the running demo accepts, in order, and
+// the scenario leaves the cluster as it found it. Its times are divided by 20 here (the real
+// one takes 9 minutes); what each incident shows on /metrics is the other tests' business.
+TEST(DemoFront, Module10ScenarioRunsEveryStepOnTheDemo) {
+  DemoUnderTest demo(1h);
+  const auto page = metrics_until(
+      demo.port(),
+      [](const std::string& p) {
+        return sum(p, "kafka_brokers") == 3 && sum(p, "kafka_topic_partition_leader").has_value();
+      },
+      60s);
+  ASSERT_EQ(sum(page, "kafka_brokers"), 3);
+  const demo::Scenario* module10 = demo::find_scenario("module10");
+  ASSERT_NE(module10, nullptr);
+  demo::Scenario fast = *module10;
+  for (auto& step : fast.steps) step.at /= 20;
+
+  std::ostringstream out;
+  std::vector<std::vector<std::string>> active_after;  // what was in effect after each step
+  {
+    demo::ScenarioRunner runner(
+        fast,
+        [&](const std::string& name, const std::vector<std::string>& args) {
+          std::string text = demo.incidents.trigger(name, args);
+          active_after.push_back(demo.incidents.active());
+          return text;
+        },
+        out);
+    ASSERT_TRUE(runner.wait_finished(std::chrono::milliseconds(fast.steps.back().at) + 60s)) << out.str();
+  }
+  const std::string text = out.str();
+  EXPECT_EQ(text.find("skipped"), std::string::npos) << text;
+  ASSERT_EQ(active_after.size(), 5u) << text;
+  EXPECT_NE(text.find("step 1 of 5: simulate high lag"), std::string::npos) << text;
+  EXPECT_NE(text.find("3000 more records on orders"), std::string::npos) << text;
+  EXPECT_EQ(active_after[1], std::vector<std::string>{"group analytics changed"});
+  EXPECT_NE(text.find("analytics runs 3 consumers on orders"), std::string::npos) << text;
+  EXPECT_EQ(active_after[2], (std::vector<std::string>{"broker-down 2", "group analytics changed"}));
+  EXPECT_NE(text.find("broker 2 is down"), std::string::npos) << text;
+  EXPECT_EQ(active_after[3], std::vector<std::string>{"group analytics changed"});
+  EXPECT_TRUE(active_after[4].empty());
+  EXPECT_NE(text.find("scenario module10 is over"), std::string::npos) << text;
+  EXPECT_EQ(demo.traffic.behaviour("analytics").consumers, 1);  // reset: back to its baseline
+}
+
 TEST(DemoIncidentCommand, SaysSoWhenNoDemoIsRunning) {
   // A port nothing listens on: bind one, note it, close it.
   uint16_t port = 0;
@@ -405,6 +497,13 @@ TEST(DemoIncidentCommand, SaysSoWhenNoDemoIsRunning) {
   const auto stray = testing::run_lagwatch("demo nonsense");
   EXPECT_EQ(stray.exit_code, 2) << stray.output;
   EXPECT_NE(stray.output.find("unexpected argument \"nonsense\""), std::string::npos) << stray.output;
+  // An unknown scenario is refused before any cluster starts.
+  const auto scenario = testing::run_lagwatch("demo --scenario module99");
+  EXPECT_EQ(scenario.exit_code, 2) << scenario.output;
+  EXPECT_NE(scenario.output.find("unknown scenario \"module99\" for --scenario (LAGWATCH_DEMO_SCENARIO); expected "
+                                 "default, module7, module10 or none"),
+            std::string::npos)
+      << scenario.output;
 }
 
 }  // namespace

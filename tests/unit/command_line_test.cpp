@@ -378,6 +378,27 @@ TEST(CommandLineWebFlags, BadEnvironmentValuesNameTheVariable) {
             "config: web.listen_address: \"[]:1\": empty IPv6 address in brackets");
 }
 
+TEST(CommandLineDemoFlags, ScenarioIsForTheDemoOnly) {
+  EXPECT_EQ(parse_command_line({"demo", "--scenario", "module10"}).scenario, "module10");
+  EXPECT_EQ(parse_command_line({"demo", "--scenario=none"}).scenario, "none");
+  EXPECT_FALSE(parse_command_line({"demo"}).scenario.has_value());
+  // The name is the demo's to check (demo/scenarios.hpp): any non-empty value parses here.
+  EXPECT_EQ(parse_command_line({"demo", "--scenario", "bogus"}).scenario, "bogus");
+  EXPECT_THAT(usage_error({"serve", "--scenario", "module10"}),
+              HasSubstr("--scenario is for lagwatch demo only (lagwatch demo --scenario module10)"));
+  EXPECT_THAT(usage_error({"--scenario", "module10"}), HasSubstr("for lagwatch demo only"));
+  EXPECT_THAT(usage_error({"check-config", "x.yml", "--scenario=module7"}), HasSubstr("for lagwatch demo only"));
+  EXPECT_THAT(usage_error({"demo", "--scenario="}), HasSubstr("--scenario needs a non-empty value"));
+
+  // The variable fills what the flag left unset; other commands never look at it.
+  CommandLine demo = parse_command_line({"demo"});
+  merge_environment(demo, {{"LAGWATCH_DEMO_SCENARIO", "module7"}});
+  EXPECT_EQ(demo.scenario, "module7");
+  CommandLine flag_wins = parse_command_line({"demo", "--scenario", "none"});
+  merge_environment(flag_wins, {{"LAGWATCH_DEMO_SCENARIO", "module7"}});
+  EXPECT_EQ(flag_wins.scenario, "none");
+}
+
 TEST(UsageText, ListsEveryCommandFlagAndVariable) {
   const std::string u = usage_text();
   for (const char* s : {"serve",
@@ -414,6 +435,8 @@ TEST(UsageText, ListsEveryCommandFlagAndVariable) {
                         "LAGWATCH_WEB_IDLE_TIMEOUT",
                         "--web.max-connections N",
                         "LAGWATCH_WEB_MAX_CONNECTIONS",
+                        "--scenario NAME",
+                        "LAGWATCH_DEMO_SCENARIO",
                         "--web.enable-lifecycle ",
                         "LAGWATCH_WEB_ENABLE_LIFECYCLE",
                         "default: 5s",

@@ -116,6 +116,9 @@ const std::vector<Flag>& flags() {
       {"topic.exclude", "LAGWATCH_TOPIC_EXCLUDE", "REGEX", "Skip topics matching REGEX; repeatable", none,
        [](CommandLine& cl, const std::string& v) { cl.overrides.topic_deny.push_back(v); },
        [](const CommandLine& cl) { return !cl.overrides.topic_deny.empty(); }},
+      {"scenario", "LAGWATCH_DEMO_SCENARIO", "NAME", "Demo only: timed incidents (default, module7, module10, none)",
+       [] { return std::string("default"); }, [](CommandLine& cl, const std::string& v) { cl.scenario = v; },
+       [](const CommandLine& cl) { return cl.scenario.has_value(); }},
       {"notifier.url", "LAGWATCH_NOTIFIER_URL", "URL", "Webhook for group status changes; repeatable", none,
        [](CommandLine& cl, const std::string& v) { cl.overrides.notifier_urls.push_back(v); },
        [](const CommandLine& cl) { return !cl.overrides.notifier_urls.empty(); }},
@@ -252,6 +255,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args) {
     cl.command = "help";
   } else if (version) {
     cl.command = "version";
+  }
+  if (cl.scenario && cl.command != "demo" && cl.command != "help" && cl.command != "version") {
+    throw UsageError("flag --scenario is for lagwatch demo only (lagwatch demo --scenario " + *cl.scenario + ")");
   }
   if (!cl.positional.empty() && (cl.command == "serve" || cl.command == "version")) {
     std::string hint;

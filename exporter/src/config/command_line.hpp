@@ -63,6 +63,10 @@ struct CommandLine {
   std::string command = "serve";           // serve | demo | check-config | evaluate | version | help
   std::vector<std::string> positional;     // arguments after the command, e.g. FILE for check-config
   std::optional<std::string> config_path;  // --config FILE / LAGWATCH_CONFIG
+  // --scenario NAME / LAGWATCH_DEMO_SCENARIO: the demo's timed incidents (demo/scenarios.hpp,
+  // which checks the name). The flag is refused for every other command; the variable is
+  // ignored by them.
+  std::optional<std::string> scenario;
   Overrides overrides;
 };
 
@@ -84,9 +88,9 @@ CommandLine parse_command_line(const std::vector<std::string>& args);
 // LAGWATCH_WEB_LISTEN_ADDRESS, LAGWATCH_WEB_TELEMETRY_PATH, LAGWATCH_WEB_READ_HEADER_TIMEOUT,
 // LAGWATCH_WEB_IDLE_TIMEOUT, LAGWATCH_WEB_MAX_CONNECTIONS, LAGWATCH_WEB_ENABLE_LIFECYCLE, LAGWATCH_LOG_LEVEL,
 // LAGWATCH_POLL_INTERVAL, LAGWATCH_GROUP_FILTER, LAGWATCH_GROUP_EXCLUDE,
-// LAGWATCH_TOPIC_FILTER, LAGWATCH_TOPIC_EXCLUDE and LAGWATCH_NOTIFIER_URL whatever the command line left unset, so
-// flags beat the environment. Empty variables count as unset (what `VAR=${VAR}` in a compose
-// file produces). LAGWATCH_KAFKA_SERVER is comma-separated; each filter variable holds one regex.
+// LAGWATCH_TOPIC_FILTER, LAGWATCH_TOPIC_EXCLUDE, LAGWATCH_NOTIFIER_URL and LAGWATCH_DEMO_SCENARIO whatever the command
+// line left unset, so flags beat the environment. Empty variables count as unset (what `VAR=${VAR}` in a compose file
+// produces). LAGWATCH_KAFKA_SERVER is comma-separated; each filter variable holds one regex.
 void merge_environment(CommandLine& cl, const std::map<std::string, std::string>& env);
 
 // The process environment (::environ) as a map, for merge_environment.

@@ -15,7 +15,8 @@
 #include "demo/incident_client.hpp"
 #include "demo/incident_routes.hpp"
 #include "demo/incidents.hpp"
-#include "demo/timeline.hpp"
+#include "demo/scenario_runner.hpp"
+#include "demo/scenarios.hpp"
 #include "demo/traffic.hpp"
 
 namespace lagwatch::demo {
@@ -67,6 +68,13 @@ int run_demo(const config::CommandLine& cl) {
     return run_incident_client(demo_listen_address(cl), {cl.positional.begin() + 1, cl.positional.end()});
   }
 
+  const std::string scenario_name = cl.scenario.value_or("default");
+  const Scenario* scenario = find_scenario(scenario_name);
+  if (scenario == nullptr) {
+    throw config::UsageError("unknown scenario \"" + scenario_name +
+                             "\" for --scenario (LAGWATCH_DEMO_SCENARIO); expected " + scenario_names());
+  }
+
   DemoCluster cluster(3);
   const std::string bootstrap = cluster.bootstrap_servers();
   config::Config cfg = demo_config(cl, bootstrap);
@@ -83,7 +91,6 @@ int run_demo(const config::CommandLine& cl) {
       cfg, [cl, bootstrap] { return demo_config(cl, bootstrap); },
       [&incidents](const http::Request& r) { return incident_routes(incidents, r); });
   exporter.start();
-  DefaultTimeline timeline(incidents, {});
 
   const std::string metrics = local_url(cfg.web.listen_address, exporter.port(), cfg.web.telemetry_path);
   std::cout << "\nlagwatch demo is running: a 3-broker Kafka cluster at " << bootstrap << "\n"
@@ -92,7 +99,9 @@ int run_demo(const config::CommandLine& cl) {
             << "           clickstream (3, replication factor 1), produced to continuously\n"
             << "  groups:  billing (keeps up), analytics (falls behind), audit (stops after 45 s),\n"
             << "           shipping (stays in the group but stops committing after 20 s)\n"
-            << "  timeline: inventory/2 goes offline (no leader) 60 s after start, for 30 s, every 2 minutes\n\n"
+            << "  scenario: " << scenario->name << ", " << scenario->summary << "\n"
+            << scenario_plan(*scenario) << "            (others: lagwatch demo --scenario " << scenario_names()
+            << ")\n\n"
             << "  metrics: " << metrics << "\n"
             << "  try:     curl -s " << metrics << " | grep kafka_consumergroup_lag_sum\n"
             << "           kcat -b " << bootstrap << " -L\n"
@@ -101,6 +110,13 @@ int run_demo(const config::CommandLine& cl) {
             << "           lagwatch demo incident broker-down 2    # then: broker-up 2, broker-slow 3, reset\n\n"
             << "Press Ctrl-C to stop.\n"
             << std::flush;
+  // After the banner: from here on only the scenario writes to standard output.
+  ScenarioRunner runner(
+      *scenario,
+      [&incidents](const std::string& name, const std::vector<std::string>& args) {
+        return incidents.trigger(name, args);
+      },
+      std::cout);
 
   app::run_until_stopped(exporter);
   traffic.stop();

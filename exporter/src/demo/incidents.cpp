@@ -42,6 +42,8 @@ const std::vector<IncidentInfo>& incident_catalog() {
       {"rewind", "GROUP", "the group goes 200 records back per partition: REWIND"},
       {"burst", "TOPIC", "3000 more records on the topic at once: a lag spike"},
       {"retention-risk", "GROUP", "the group's topic keeps 10 minutes: the data-loss estimate falls"},
+      {"partition-offline", "TOPIC PARTITION", "the partition loses its leader, its brokers up: offline"},
+      {"partition-online", "TOPIC PARTITION", "the partition gets its first live replica back as leader"},
       {"reset", "", "every incident undone: brokers, groups and topic configs as at start"},
   };
   return catalog;
@@ -55,6 +57,12 @@ std::vector<std::string> Incidents::active() const {
   for (int32_t b : down_) out.push_back("broker-down " + std::to_string(b));
   for (int32_t b : slow_) out.push_back("broker-slow " + std::to_string(b));
   for (const auto& g : changed_groups_) out.push_back("group " + g + " changed");
+  for (const auto& p : offline_) {
+    // Still without a leader: broker-up of its first leader gives it back too.
+    if (const auto l = leader_.find(p); l != leader_.end() && l->second < 0) {
+      out.push_back("partition " + partition_name(p) + " offline");
+    }
+  }
   return out;
 }
 
@@ -82,6 +90,9 @@ std::string Incidents::trigger(const std::string& name, const std::vector<std::s
     }
   }
   if (name == "burst") return burst(args);
+  if (name == "partition-offline" || name == "partition-online") {
+    return partition_leader(name, args, name == "partition-offline");
+  }
   if (name == "reset") {
     if (!args.empty()) throw IncidentError("reset takes no argument");
     return reset();
@@ -213,6 +224,7 @@ std::string Incidents::reset() {
   slow_.clear();
   for (const auto& [p, l] : first_leader_) set_leader(p, l);
   first_leader_.clear();
+  offline_.clear();
   traffic_.restore_all();
   changed_groups_.clear();
   cluster_.simulation().reset_topic_configs();
@@ -317,19 +329,48 @@ std::string Incidents::burst(const std::vector<std::string>& args) {
          args[0] + ": billing absorbs it within seconds, analytics (10 records/s) does not.\n";
 }
 
-void Incidents::set_partition_offline(const std::string& topic, int32_t partition, bool offline) {
-  std::lock_guard lock(mu_);
-  const front::PartitionKey p{topic, partition};
+std::string Incidents::partition_leader(const std::string& name, const std::vector<std::string>& args, bool offline) {
+  if (args.size() != 2) throw IncidentError(name + " takes a topic and a partition (partition-offline inventory 2)");
+  int32_t partition = -1;
+  const auto& a = args[1];
+  const auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), partition);
+  const front::PartitionKey p{args[0], partition};
   const auto layout = cluster_.simulation().layout();
   const auto l = layout.find(p);
-  if (offline) {
-    if (l != layout.end()) first_leader_.try_emplace(p, leader_now(p, l->second));
-    set_leader(p, -1);
-    return;
+  if (ec != std::errc() || end != a.data() + a.size() || l == layout.end()) {
+    if (layout.empty())
+      throw IncidentError("the demo has not seen the cluster's partitions yet; try again in a few seconds");
+    throw IncidentError(name + ": the demo cluster has no partition " + args[0] + "/" + a);
   }
-  const int32_t next = l == layout.end() ? -1 : first_live(l->second.replicas, down_);
-  set_leader(p, next < 0 ? 1 : next);
+  const std::string where = partition_name(p);
+  const int32_t leader = leader_now(p, l->second);
+  if (offline) {
+    if (leader < 0) throw IncidentError(name + ": " + where + " is offline already");
+    first_leader_.try_emplace(p, leader);
+    set_leader(p, -1);
+    offline_.insert(p);
+    spdlog::info("demo incident: partition {} loses its leader", where);
+    return where + " has no leader (was broker " + std::to_string(leader) +
+           "): offline, though its brokers are up.\n"
+           "Watch (module 7): kafka_controller_kafkacontroller_offlinepartitionscount 1,\n"
+           "  kafka_topic_partition_leader{topic=\"" +
+           p.first + "\",partition=\"" + a +
+           "\"} -1; producers and consumers of it wait\n"
+           "  alerts: KafkaOfflinePartitions (1m)\n"
+           "Undo: lagwatch demo incident partition-online " +
+           p.first + " " + a + "  (or: reset)\n";
+  }
+  if (leader >= 0) throw IncidentError(name + ": " + where + " has a leader (broker " + std::to_string(leader) + ")");
+  const int32_t next = first_live(l->second.replicas, down_);
+  if (next < 0)
+    throw IncidentError(name + ": every replica of " + where + " is on a broker that is down; broker-up first");
+  set_leader(p, next);
+  offline_.erase(p);
   if (const auto f = first_leader_.find(p); f != first_leader_.end() && f->second == next) first_leader_.erase(f);
+  spdlog::info("demo incident over: partition {} is led by broker {}", where, next);
+  return where + " is led by broker " + std::to_string(next) +
+         " again.\n"
+         "Watch: kafka_controller_kafkacontroller_offlinepartitionscount back to 0; KafkaOfflinePartitions resolves.\n";
 }
 
 }  // namespace lagwatch::demo

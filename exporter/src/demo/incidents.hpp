@@ -27,6 +27,11 @@
 //   retention-risk G    the retention of G's topic drops to 10 minutes: the time until G's
 //                       unread records are deleted falls (KafkaConsumerDataLossImminent). The mock
 //                       deletes nothing: only the estimate moves.
+//   partition-offline T P   module 7: partition P of topic T loses its leader while its brokers
+//                           stay up (what an ISR that died with unclean election off looks
+//                           like).  Alerts: KafkaOfflinePartitions. The default scenario
+//                           runs it on inventory/2.
+//   partition-online T P    the partition gets its first live replica back as leader.
 //   reset               every broker up and keeping up, every leader back where it started,
 //                       every group back to its own behaviour, every topic config as at start.
 //
@@ -54,7 +59,7 @@ class IncidentError : public std::invalid_argument {
 
 struct IncidentInfo {
   std::string name;
-  std::string argument;  // "N" (a broker id), "GROUP", "GROUP N", "TOPIC", or "" for none
+  std::string argument;  // "N" (a broker id), "GROUP", "GROUP N", "TOPIC", "TOPIC PARTITION" or ""
   std::string summary;
 };
 
@@ -69,10 +74,6 @@ class Incidents {
   // "broker-down 2", "broker-slow 3": what is in effect now.
   std::vector<std::string> active() const;
 
-  // The default scenario's step: the partition loses its leader (offline), or gets its first
-  // live replica back as leader.
-  void set_partition_offline(const std::string& topic, int32_t partition, bool offline);
-
  private:
   int32_t broker_argument(const std::string& name, const std::vector<std::string>& args) const;
   std::string broker_down(int32_t broker);
@@ -80,6 +81,7 @@ class Incidents {
   std::string broker_slow(int32_t broker);
   std::string consumer_incident(const std::string& name, const std::vector<std::string>& args);
   std::string burst(const std::vector<std::string>& args);
+  std::string partition_leader(const std::string& name, const std::vector<std::string>& args, bool offline);
   std::string reset();
   void set_leader(const front::PartitionKey& partition, int32_t leader);
   int32_t leader_now(const front::PartitionKey& partition, const front::PartitionLayout& layout) const;
@@ -92,6 +94,7 @@ class Incidents {
   std::set<std::string> changed_groups_;                 // by consumer incidents, until reset
   std::map<front::PartitionKey, int32_t> first_leader_;  // before an incident moved it
   std::map<front::PartitionKey, int32_t> leader_;        // as the incidents set it
+  std::set<front::PartitionKey> offline_;                // by partition-offline, until undone
 };
 
 }  // namespace lagwatch::demo
