@@ -34,7 +34,8 @@ demo_port=$(free_port)
 prom_port=$(free_port)
 demo_addr=127.0.0.1:$demo_port
 
-"$LAGWATCH" demo --web.listen-address="$demo_addr" >"$work/demo.log" 2>&1 &
+# --scenario none: the default scenario's inventory/2 outage must not race the checks below.
+"$LAGWATCH" demo --scenario none --web.listen-address="$demo_addr" >"$work/demo.log" 2>&1 &
 pids+=($!)
 # The shipped file, pointed at this demo and this checkout's rules, polling faster.
 sed -e "s#localhost:9721#$demo_addr#" -e "s#\.\./\.\./rules/#$REPO/rules/#" -e 's/: 5s/: 2s/' \
@@ -88,7 +89,7 @@ echo "$out" | head -n 5
 broker_gone() { [[ $(promql 'sum(kafka_brokers{job="lagwatch"})') == 2 ]]; }
 until_true 60 "kafka_brokers falls to 2" broker_gone
 offline=$(promql 'sum(kafka_controller_kafkacontroller_offlinepartitionscount{job="lagwatch"})')
-[[ $offline -ge 1 ]] || fail "offline partitions: '$offline'"
+[[ $offline == 1 ]] || fail "offline partitions (clickstream's on broker 2 only): '$offline'"
 urp=$(promql 'sum(kafka_server_replicamanager_underreplicatedpartitions{job="lagwatch"})')
 [[ $urp -ge 1 ]] || fail "under-replicated partitions: '$urp'"
 controllers=$(promql 'sum(kafka_controller_kafkacontroller_activecontrollercount{job="lagwatch"})')

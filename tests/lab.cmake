@@ -22,4 +22,4 @@ set_tests_properties(lab_compose PROPERTIES LABELS lab TIMEOUT 120)
 add_test(NAME lab_promql
   COMMAND ${LAGWATCH_LAB_PYTHON} ${LAGWATCH_LAB_DIR}/check_promql.py $<TARGET_FILE:lagwatch>
   WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
-set_tests_properties(lab_promql PROPERTIES LABELS lab TIMEOUT 300 RESOURCE_LOCK prometheus_server)
+set_tests_properties(lab_promql PROPERTIES LABELS lab TIMEOUT 300 RESOURCE_LOCK prometheus_server COST 200)

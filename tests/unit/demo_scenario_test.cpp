@@ -47,8 +47,12 @@ TEST(DemoScenarios, EveryStepIsAKnownIncidentWithItsArguments) {
     }
     // A scripted scenario leaves the demo healthy; a repeating one undoes its own steps
     // within each period.
-    if (s.repeat_every.count() == 0 && !s.steps.empty()) EXPECT_EQ(s.steps.back().incident, "reset") << s.name;
-    if (s.repeat_every.count() > 0) EXPECT_LT(last, s.repeat_every) << s.name;
+    if (s.repeat_every.count() == 0 && !s.steps.empty()) {
+      EXPECT_EQ(s.steps.back().incident, "reset") << s.name;
+    }
+    if (s.repeat_every.count() > 0) {
+      EXPECT_LT(last, s.repeat_every) << s.name;
+    }
   }
   EXPECT_EQ(find_scenario("module99"), nullptr);
   EXPECT_EQ(scenario_names(), "default, module7, module10 or none");
