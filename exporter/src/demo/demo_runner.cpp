@@ -100,8 +100,8 @@ int run_demo(const config::CommandLine& cl) {
             << "  groups:  billing (keeps up), analytics (falls behind), audit (stops after 45 s),\n"
             << "           shipping (stays in the group but stops committing after 20 s)\n"
             << "  scenario: " << scenario->name << ", " << scenario->summary << "\n"
-            << scenario_plan(*scenario) << "            (others: lagwatch demo --scenario " << scenario_names()
-            << ")\n\n"
+            << scenario_plan(*scenario) << "  (choose with: lagwatch demo --scenario " << scenario_names()
+            << "; docs/demo.md)\n\n"
             << "  metrics: " << metrics << "\n"
             << "  try:     curl -s " << metrics << " | grep kafka_consumergroup_lag_sum\n"
             << "           kcat -b " << bootstrap << " -L\n"

@@ -81,7 +81,7 @@ std::string scenario_plan(const Scenario& scenario) {
   for (const auto& step : scenario.steps) {
     std::string command = step.incident;
     for (const auto& a : step.args) command += " " + a;
-    if (command.size() < 27) command.resize(27, ' ');
+    if (command.size() < 30) command.resize(30, ' ');
     std::string when = clock_text(step.at);
     if (when.size() < 5) when.insert(0, 5 - when.size(), ' ');
     out += "  " + when + "  " + command + "  " + step.title + "\n";
