@@ -354,11 +354,11 @@ std::string Incidents::partition_leader(const std::string& name, const std::vect
            "): offline, though its brokers are up.\n"
            "Watch (module 7): kafka_controller_kafkacontroller_offlinepartitionscount 1,\n"
            "  kafka_topic_partition_leader{topic=\"" +
-           p.first + "\",partition=\"" + a +
+           p.first + "\",partition=\"" + std::to_string(partition) +
            "\"} -1; producers and consumers of it wait\n"
            "  alerts: KafkaOfflinePartitions (1m)\n"
            "Undo: lagwatch demo incident partition-online " +
-           p.first + " " + a + "  (or: reset)\n";
+           p.first + " " + std::to_string(partition) + "  (or: reset)\n";
   }
   if (leader >= 0) throw IncidentError(name + ": " + where + " has a leader (broker " + std::to_string(leader) + ")");
   const int32_t next = first_live(l->second.replicas, down_);
