@@ -3,7 +3,7 @@
 # runs each once over its committed corpus (tests/fuzz/corpus/<target>/, the regression
 # inputs), then fuzzes each for FUZZ_SECONDS seconds. CI runs it after scripts/test.sh.
 #
-#   ./scripts/fuzz.sh                         every target, 25 s each
+#   ./scripts/fuzz.sh                         every target, 20 s each
 #   FUZZ_SECONDS=600 ./scripts/fuzz.sh fuzz_config_yaml
 #
 # Exit status 1 when any target crashed (the input is kept under build-fuzz/artifacts/ and
@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 
-seconds=${FUZZ_SECONDS:-25}
+seconds=${FUZZ_SECONDS:-20}
 all_targets=(fuzz_config_yaml fuzz_evaluate_json fuzz_body_template fuzz_http_request fuzz_kafka_response fuzz_kafka_frames fuzz_smtp_reply fuzz_demo_front)
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then targets=("${all_targets[@]}"); fi
