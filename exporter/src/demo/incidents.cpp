@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <chrono>
+#include <optional>
 #include <sstream>
 
 namespace lagwatch::demo {
@@ -18,6 +19,14 @@ std::string join(const std::vector<std::string>& items, size_t at_most = 6) {
   for (size_t i = 0; i < items.size() && i < at_most; ++i) out += (i ? ", " : "") + items[i];
   if (items.size() > at_most) out += ", and " + std::to_string(items.size() - at_most) + " more";
   return out.empty() ? "none" : out;
+}
+
+// `text` as a whole decimal number ("2"; not "2x", "", "+2"), or nothing.
+std::optional<int32_t> whole_number(const std::string& text) {
+  int32_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return n;
 }
 
 // The first replica not in `down`, or -1: where leadership goes when its broker falls.
@@ -70,13 +79,11 @@ int32_t Incidents::broker_argument(const std::string& name, const std::vector<st
   const auto& ids = cluster_.simulation().broker_ids();
   const std::string range = std::to_string(ids.front()) + " to " + std::to_string(ids.back());
   if (args.size() != 1) throw IncidentError(name + " takes one argument, a broker id (" + range + ")");
-  int32_t id = 0;
-  const auto& a = args[0];
-  const auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), id);
-  if (ec != std::errc() || end != a.data() + a.size() || std::find(ids.begin(), ids.end(), id) == ids.end()) {
-    throw IncidentError(name + ": \"" + a + "\" is not a broker of the demo cluster (" + range + ")");
+  const auto id = whole_number(args[0]);
+  if (!id || std::find(ids.begin(), ids.end(), *id) == ids.end()) {
+    throw IncidentError(name + ": \"" + args[0] + "\" is not a broker of the demo cluster (" + range + ")");
   }
-  return id;
+  return *id;
 }
 
 std::string Incidents::trigger(const std::string& name, const std::vector<std::string>& args) {
@@ -273,12 +280,9 @@ std::string Incidents::consumer_incident(const std::string& name, const std::vec
         << "  alerts: KafkaConsumerGroupLagGrowing, then KafkaConsumerGroupLagHigh / LagSecondsHigh\n"
         << "Fix it (module 10): lagwatch demo incident consumer-scale " << group << " 3, or reset\n";
   } else if (name == "consumer-scale") {
-    int n = 0;
-    const auto& a = args[1];
-    const auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), n);
-    if (ec != std::errc() || end != a.data() + a.size()) {
-      throw IncidentError("consumer-scale: \"" + a + "\" is not a number of consumers");
-    }
+    const auto parsed = whole_number(args[1]);
+    if (!parsed) throw IncidentError("consumer-scale: \"" + args[1] + "\" is not a number of consumers");
+    const int n = *parsed;
     try {
       traffic_.set_consumers(group, n);
     } catch (const std::invalid_argument& e) {
@@ -331,16 +335,15 @@ std::string Incidents::burst(const std::vector<std::string>& args) {
 
 std::string Incidents::partition_leader(const std::string& name, const std::vector<std::string>& args, bool offline) {
   if (args.size() != 2) throw IncidentError(name + " takes a topic and a partition (partition-offline inventory 2)");
-  int32_t partition = -1;
-  const auto& a = args[1];
-  const auto [end, ec] = std::from_chars(a.data(), a.data() + a.size(), partition);
+  const auto parsed = whole_number(args[1]);
+  const int32_t partition = parsed.value_or(-1);
   const front::PartitionKey p{args[0], partition};
   const auto layout = cluster_.simulation().layout();
   const auto l = layout.find(p);
-  if (ec != std::errc() || end != a.data() + a.size() || l == layout.end()) {
+  if (!parsed || l == layout.end()) {
     if (layout.empty())
       throw IncidentError("the demo has not seen the cluster's partitions yet; try again in a few seconds");
-    throw IncidentError(name + ": the demo cluster has no partition " + args[0] + "/" + a);
+    throw IncidentError(name + ": the demo cluster has no partition " + args[0] + "/" + args[1]);
   }
   const std::string where = partition_name(p);
   const int32_t leader = leader_now(p, l->second);
