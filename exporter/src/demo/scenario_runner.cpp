@@ -69,8 +69,7 @@ void ScenarioRunner::run() {
 
 void ScenarioRunner::run_step(size_t index, std::chrono::milliseconds at) {
   const ScenarioStep& step = scenario_.steps[index];
-  std::string command = "lagwatch demo incident " + step.incident;
-  for (const auto& a : step.args) command += " " + a;
+  const std::string command = "lagwatch demo incident " + step_command(step);
   std::ostringstream text;
   text << "\n== " << clock_text(at) << "  scenario " << scenario_.name << ", step " << index + 1 << " of "
        << scenario_.steps.size() << ": " << step.title << "\n"

@@ -54,6 +54,12 @@ const std::vector<Scenario>& scenario_catalog() {
   return catalog;
 }
 
+std::string step_command(const ScenarioStep& step) {
+  std::string command = step.incident;
+  for (const auto& a : step.args) command += " " + a;
+  return command;
+}
+
 const Scenario* find_scenario(const std::string& name) {
   for (const auto& s : scenario_catalog()) {
     if (s.name == name) return &s;
@@ -79,8 +85,7 @@ std::string clock_text(std::chrono::milliseconds since_start) {
 std::string scenario_plan(const Scenario& scenario) {
   std::string out;
   for (const auto& step : scenario.steps) {
-    std::string command = step.incident;
-    for (const auto& a : step.args) command += " " + a;
+    std::string command = step_command(step);
     if (command.size() < 30) command.resize(30, ' ');
     std::string when = clock_text(step.at);
     if (when.size() < 5) when.insert(0, 5 - when.size(), ' ');

@@ -41,6 +41,9 @@ struct Scenario {
 // Every scenario, in the order the help lists them; "default" first.
 const std::vector<Scenario>& scenario_catalog();
 
+// "broker-down 2": the step's incident and its arguments, as `lagwatch demo incident` takes them.
+std::string step_command(const ScenarioStep& step);
+
 // The scenario of that name, or nullptr.
 const Scenario* find_scenario(const std::string& name);
 
